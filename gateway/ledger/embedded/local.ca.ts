@@ -1,0 +1,193 @@
+/**
+ * A tiny certificate authority per MSP for the embedded ledger: ECDSA P-256 X.509 certificates in the
+ * shape Fabric CA enrolls (`OU` = identity type, attributes in the extension `1.2.3.4.5.6.7.8.1`), so
+ * that fabric-shim's `ClientIdentity` reads the MSP id, the id and the `role` / `companyId`
+ * attributes exactly as on a real network.
+ */
+import { randomBytes } from 'node:crypto';
+
+import { KEYUTIL, KJUR } from 'jsrsasign';
+
+import type { X509Identity } from './x509.identity';
+
+/** The certificate extension Fabric CA stores enrollment attributes in. */
+export const FABRIC_ATTRIBUTES_OID = '1.2.3.4.5.6.7.8.1';
+
+/** The identity types Fabric CA registers; each becomes the certificate's `OU` and `hf.Type`. */
+export type IdentityType = 'client' | 'peer' | 'orderer' | 'admin';
+
+/** How to set up a certificate authority. */
+export interface LocalCaOptions {
+  /** The MSP whose members this CA enrolls, e.g. `EnterpriseMSP`. */
+  readonly mspId: string;
+  /** The `O` of the CA and of its certificates; defaults to the MSP id without its `MSP` suffix. */
+  readonly organization?: string;
+  /** Where validity periods start; defaults to the system clock. */
+  readonly clock?: () => Date;
+}
+
+/** Who to enroll. */
+export interface EnrollOptions {
+  /** The enrollment id, which becomes the certificate's `CN` and `hf.EnrollmentID`. */
+  readonly enrollmentId: string;
+  /** Defaults to `client`. */
+  readonly type?: IdentityType;
+  /** Attributes for the chaincode, e.g. `{ role: 'enterprise', companyId: '91350100M000100Y43' }`. */
+  readonly attributes?: Readonly<Record<string, string>>;
+  /** Defaults to 365, Fabric CA's default enrollment certificate lifetime. */
+  readonly validityDays?: number;
+}
+
+interface KeyPair {
+  readonly prvKeyObj: KJUR.crypto.ECDSA;
+  readonly pubKeyObj: KJUR.crypto.ECDSA;
+}
+interface DistinguishedName {
+  readonly array: [{ type: string; value: string; ds: string }][];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+// Fabric CA backdates certificates by five minutes to tolerate clock skew.
+const BACKDATE_MS = 5 * 60 * 1000;
+const CA_VALIDITY_DAYS = 15 * 365;
+
+function generateKeyPair(): KeyPair {
+  return KEYUTIL.generateKeypair('EC', 'secp256r1');
+}
+
+/** ASN.1 time: UTCTime (YYMMDDhhmmssZ) until 2049, GeneralizedTime after, as RFC 5280 asks. */
+function toAsn1Time(date: Date): string {
+  const iso = date.toISOString(); // 2025-01-31T12:34:56.789Z
+  const digits = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+  return date.getUTCFullYear() < 2050 ? `${digits.slice(2)}Z` : `${digits}Z`;
+}
+
+/** A random positive serial number, as Fabric CA assigns. */
+function randomSerialHex(): string {
+  const bytes = randomBytes(16);
+  // Clear the sign bit and keep the first byte non-zero so that the DER integer is positive and minimal.
+  bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x40;
+  return bytes.toString('hex');
+}
+
+function distinguishedName(parts: readonly (readonly [string, string])[]): DistinguishedName {
+  return {
+    array: parts.map(([type, value]) => [{ type, value, ds: type === 'C' ? 'prn' : 'utf8' }]),
+  };
+}
+
+/** The extension value Fabric CA writes: `{"attrs":{...}}` with the keys sorted, as Go marshals a map. */
+function attributesJson(attributes: Readonly<Record<string, string>>): string {
+  const sorted = Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return JSON.stringify({ attrs: sorted });
+}
+
+/**
+ * A certificate authority for one MSP, with a self-signed root.
+ *
+ * Generating a key takes a few milliseconds; enroll each identity once and reuse it.
+ *
+ * @example
+ * const ca = LocalCertificateAuthority.create({ mspId: 'EnterpriseMSP' });
+ * const alice = ca.enroll({ enrollmentId: 'alice', attributes: { role: 'enterprise', companyId } });
+ * await peer.submit(alice, 'CreateSelfTest', [json]);
+ */
+export class LocalCertificateAuthority {
+  private constructor(
+    /** The MSP this CA enrolls for. */
+    readonly mspId: string,
+    /** The `O` of every certificate it issues. */
+    readonly organization: string,
+    /** The CA's self-signed root certificate (PEM), i.e. the MSP's `cacerts` entry. */
+    readonly certificate: string,
+    private readonly keys: KeyPair,
+    private readonly issuer: DistinguishedName,
+    private readonly clock: () => Date,
+  ) {}
+
+  /**
+   * Creates a CA with a fresh key and a self-signed root certificate.
+   *
+   * @example
+   * const regulatorCa = LocalCertificateAuthority.create({ mspId: 'RegulatorMSP', organization: 'Regulator' });
+   */
+  static create(options: LocalCaOptions): LocalCertificateAuthority {
+    const organization = options.organization ?? options.mspId.replace(/MSP$/, '');
+    const clock = options.clock ?? (() => new Date());
+    const keys = generateKeyPair();
+    const subject = distinguishedName([
+      ['C', 'CN'],
+      ['O', organization],
+      ['CN', `ca.${organization.toLowerCase()}`],
+    ]);
+    const notBefore = new Date(clock().getTime() - BACKDATE_MS);
+    const certificate = new KJUR.asn1.x509.Certificate({
+      version: 3,
+      serial: { hex: randomSerialHex() },
+      issuer: subject,
+      subject,
+      notbefore: toAsn1Time(notBefore),
+      notafter: toAsn1Time(new Date(notBefore.getTime() + CA_VALIDITY_DAYS * DAY_MS)),
+      sbjpubkey: keys.pubKeyObj,
+      ext: [
+        { extname: 'basicConstraints', cA: true, critical: true },
+        { extname: 'keyUsage', critical: true, names: ['digitalSignature', 'keyCertSign', 'cRLSign'] },
+        { extname: 'subjectKeyIdentifier', kid: keys.pubKeyObj },
+      ],
+      sigalg: 'SHA256withECDSA',
+      cakey: keys.prvKeyObj,
+    }).getPEM();
+    return new LocalCertificateAuthority(options.mspId, organization, certificate, keys, subject, clock);
+  }
+
+  /**
+   * Issues a certificate and key for a new member of the MSP.
+   *
+   * The attribute extension also carries `hf.EnrollmentID`, `hf.Type` and `hf.Affiliation`, which
+   * Fabric CA adds to every enrollment certificate.
+   *
+   * @throws when the enrollment id is empty.
+   */
+  enroll(options: EnrollOptions): X509Identity {
+    if (options.enrollmentId === '') {
+      throw new Error('enrollmentId must not be empty');
+    }
+    const type = options.type ?? 'client';
+    const keys = generateKeyPair();
+    const notBefore = new Date(this.clock().getTime() - BACKDATE_MS);
+    const attributes = {
+      'hf.Affiliation': '',
+      'hf.EnrollmentID': options.enrollmentId,
+      'hf.Type': type,
+      ...options.attributes,
+    };
+    const certificate = new KJUR.asn1.x509.Certificate({
+      version: 3,
+      serial: { hex: randomSerialHex() },
+      issuer: this.issuer,
+      subject: distinguishedName([
+        ['C', 'CN'],
+        ['O', this.organization],
+        ['OU', type],
+        ['CN', options.enrollmentId],
+      ]),
+      notbefore: toAsn1Time(notBefore),
+      notafter: toAsn1Time(new Date(notBefore.getTime() + (options.validityDays ?? 365) * DAY_MS)),
+      sbjpubkey: keys.pubKeyObj,
+      ext: [
+        { extname: 'basicConstraints', cA: false, critical: true },
+        { extname: 'keyUsage', critical: true, names: ['digitalSignature'] },
+        { extname: 'subjectKeyIdentifier', kid: keys.pubKeyObj },
+        { extname: 'authorityKeyIdentifier', kid: this.keys.pubKeyObj },
+        { extname: FABRIC_ATTRIBUTES_OID, extn: Buffer.from(attributesJson(attributes), 'utf8').toString('hex') },
+      ],
+      sigalg: 'SHA256withECDSA',
+      cakey: this.keys.prvKeyObj,
+    }).getPEM();
+    return {
+      mspId: this.mspId,
+      certificate,
+      privateKey: KEYUTIL.getPEM(keys.prvKeyObj, 'PKCS8PRV'),
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * The plain identifiers the parties choose themselves (report and sampling numbers, product
+ * codes, inspector ids, batch numbers). They become part of ledger keys and URLs, so they are
+ * kept to a safe printable set.
+ */
+export function codeSchema(what: string, max = 64): z.ZodString {
+  return z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, { error: `${what} must not be empty` })
+    .max(max, { error: `${what} has at most ${max} characters` })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, {
+      error: `${what} may contain letters, digits and . _ - / and starts with a letter or digit`,
+    });
+}
+
+/**
+ * A batch (lot) number as printed. GS1 AI (10) allows up to 20 characters of the GS1
+ * "AI encodable character set 82"; the same bound applies here so that every batch can be
+ * carried in a GS1 Digital Link.
+ */
+export const batchNoSchema = z
+  .string({ error: 'batchNo is required' })
+  .trim()
+  .min(1, { error: 'batchNo must not be empty' })
+  .max(20, { error: 'batchNo has at most 20 characters (GS1 AI 10)' })
+  .regex(/^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]+$/, {
+    error: 'batchNo may only use the GS1 AI encodable character set 82 (letters, digits and !"%&\'()*+,-./:;<=>?_)',
+  });
