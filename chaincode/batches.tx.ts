@@ -1,9 +1,9 @@
-import { ConflictError, NotFoundError } from '../src/errors/domain.error';
+import { ConflictError, ForbiddenError, NotFoundError } from '../src/errors/domain.error';
 import { batchActionInputSchema, batchInputSchema, recallInputSchema, type BatchRef } from '../src/records/batch.schema';
 import type { BatchEvent } from '../src/records/ledger.events';
 import type { BatchRecord, LockEntry, RecallRecord } from '../src/records/ledger.records';
 import { parseJsonInput } from '../src/records/parse';
-import { requireCompany, requireRole } from './access.policy';
+import { isCompanyBound, requireCompany, requireRole } from './access.policy';
 import { OBJECT } from './ledger.keys';
 import { contentHash } from './record.hash';
 import type { Tx, WriteResult } from './tx.context';
@@ -154,9 +154,9 @@ export async function getRecall(tx: Tx, recallId: string): Promise<RecallRecord>
   requireRole(tx.caller, 'GetRecall', 'regulator', 'recall', 'enterprise');
   const recall = await tx.state.get<RecallRecord>(OBJECT.recall, [recallId]);
   if (!recall) throw new NotFoundError('RECALL.NOT_FOUND', `recall ${recallId} is not on the ledger`);
-  if (tx.caller.role === 'enterprise') {
-    const own = recall.batches.some((b) => b.companyId === tx.caller.companyId);
-    if (!own) requireCompany(tx.caller, 'GetRecall', recall.batches[0]?.companyId ?? '');
+  // A company-bound reader sees a recall only when it concerns one of its own batches.
+  if (isCompanyBound(tx.caller) && !recall.batches.some((b) => b.companyId === tx.caller.companyId)) {
+    throw new ForbiddenError('ACCESS.COMPANY', `recall ${recallId} concerns no batch of company ${tx.caller.companyId ?? '(none)'}`);
   }
   return recall;
 }

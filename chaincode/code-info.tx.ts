@@ -4,7 +4,7 @@ import type { BatchRecord, CodeFinding, CodeInfoRecord } from '../src/records/le
 import { parseJsonInput } from '../src/records/parse';
 import { canonicalJson } from '../src/records/canonical-json';
 import { instantMillis } from '../src/time/iso-time';
-import { requireRole } from './access.policy';
+import { requireCompany, requireRole } from './access.policy';
 import { OBJECT } from './ledger.keys';
 import type { OfficialBatchRef } from './reports.tx';
 import type { Tx, WriteResult } from './tx.context';
@@ -39,6 +39,7 @@ function codeInfoContent(ref: BatchRef, batch: BatchRecord | undefined, results:
 export async function updateCodeInfo(tx: Tx, payload: string): Promise<WriteResult<CodeInfoRecord>> {
   requireRole(tx.caller, 'UpdateCodeInfo', 'regulator', 'recall');
   const ref = parseJsonInput(batchRefSchema, payload, 'batch');
+  requireCompany(tx.caller, 'UpdateCodeInfo', ref.companyId);
   const key = [ref.companyId, ref.productCode, ref.batchNo];
   const batch = await tx.state.get<BatchRecord>(OBJECT.batch, key);
   const results = await tx.state.list<OfficialBatchRef>(OBJECT.officialByBatch, key);

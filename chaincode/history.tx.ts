@@ -21,7 +21,7 @@ const HISTORY_KINDS = {
 const historyKindSchema = z.enum(Object.keys(HISTORY_KINDS) as [keyof typeof HISTORY_KINDS, ...(keyof typeof HISTORY_KINDS)[]]);
 
 /**
- * Every committed version of one asset, oldest first (regulators; batch histories for any
+ * Every committed version of one asset, newest first (regulators; batch histories for any
  * member). `keyParts` is a JSON array: `["DV-OR-1-lead"]`, or company, product and batch.
  */
 export async function getHistory(tx: Tx, kind: string, keyParts: string): Promise<HistoryEntry[]> {

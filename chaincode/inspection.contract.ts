@@ -25,18 +25,17 @@ export class InspectionContract extends Contract {
     super('inspection');
   }
 
-  /** Turns domain errors into their JSON so the code survives the trip through the peer. */
-  override async aroundTransaction(ctx: Context, fn: (...args: unknown[]) => unknown, parameters: unknown): Promise<void> {
+  /**
+   * Runs one transaction function and returns its result as JSON. A domain error is rethrown as
+   * an `Error` carrying the error's JSON, so that its code survives the trip through the peer.
+   */
+  private static async run(ctx: Context, work: (tx: Tx) => Promise<unknown>): Promise<string> {
     try {
-      await super.aroundTransaction(ctx, fn, parameters);
+      return JSON.stringify(await work(openTx(ctx)));
     } catch (error: unknown) {
       if (error instanceof DomainError) throw new Error(JSON.stringify(error.toJSON()));
       throw error;
     }
-  }
-
-  private static async run(ctx: Context, work: (tx: Tx) => Promise<unknown>): Promise<string> {
-    return JSON.stringify(await work(openTx(ctx)));
   }
 
   @Transaction()

@@ -42,7 +42,7 @@ export class LedgerState {
     return values;
   }
 
-  /** Every committed version of a key, oldest first, with the transaction that wrote it. */
+  /** Every committed version of a key, newest first (as Fabric 2+ returns it), with the transaction that wrote it. */
   async history(type: ObjectType, attributes: readonly string[]): Promise<HistoryEntry[]> {
     const entries: HistoryEntry[] = [];
     for await (const mod of this.ctx.stub.getHistoryForKey(this.key(type, attributes))) {

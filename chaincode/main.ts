@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Shim } from 'fabric-shim';
+import { Shim, type ChaincodeServerOpts } from 'fabric-shim';
 import { createChaincode } from './shim.binding';
 
 /**
@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   const address = required('CHAINCODE_SERVER_ADDRESS');
   const ccid = required('CHAINCODE_ID');
   const tls = tlsProps();
-  const server = Shim.server(createChaincode(), tls ? { ccid, address, tlsProps: tls } : { ccid, address });
+  // fabric-shim's typings mark tlsProps as required; at run time it is optional (plain gRPC).
+  const options = (tls ? { ccid, address, tlsProps: tls } : { ccid, address }) as ChaincodeServerOpts;
+  const server = Shim.server(createChaincode(), options);
   await server.start();
   process.stdout.write(`${JSON.stringify({ msg: 'chaincode service listening', address, ccid, tls: tls !== undefined })}\n`);
 }

@@ -64,7 +64,11 @@ const DEFAULT_SERIALIZATION: SerializerConfiguration = {
 
 /** fabric-shim's handler answers a response without a status with this error (handler.js). */
 function missingStatus(): ChaincodeResponse {
-  return { status: 500, payload: Buffer.alloc(0), message: 'Calling chaincode Invoke() has not called success or error.' };
+  return {
+    status: 500,
+    payload: Buffer.alloc(0),
+    message: 'Calling chaincode Invoke() has not called success or error.',
+  };
 }
 
 function toChaincodeResponse(response: unknown): ChaincodeResponse {
@@ -75,8 +79,10 @@ function toChaincodeResponse(response: unknown): ChaincodeResponse {
   if (typeof status !== 'number' || status === 0) {
     return missingStatus();
   }
-  const payload = 'payload' in response && response.payload instanceof Uint8Array ? response.payload : undefined;
-  const message = 'message' in response && typeof response.message === 'string' ? response.message : undefined;
+  const payload =
+    'payload' in response && response.payload instanceof Uint8Array ? response.payload : undefined;
+  const message =
+    'message' in response && typeof response.message === 'string' ? response.message : undefined;
   return {
     status,
     payload: payload === undefined ? Buffer.alloc(0) : Buffer.from(payload),
@@ -103,7 +109,13 @@ export class ContractDispatcher {
   constructor(contracts: readonly ContractClass[], info: ChaincodeInfo = {}) {
     const ChaincodeFromContract = loadChaincodeFromContract();
     // A copy: the dispatcher appends its system contract to the array it is given.
-    this.#chaincode = new ChaincodeFromContract([...contracts], DEFAULT_SERIALIZATION, {}, info.title, info.version);
+    this.#chaincode = new ChaincodeFromContract(
+      [...contracts],
+      DEFAULT_SERIALIZATION,
+      {},
+      info.title,
+      info.version,
+    );
   }
 
   /**
@@ -116,7 +128,11 @@ export class ContractDispatcher {
       return toChaincodeResponse(await this.#chaincode.Invoke(stub));
     } catch (error: unknown) {
       // The dispatcher catches contract errors itself; this only guards against a broken shim.
-      return { status: 500, payload: Buffer.alloc(0), message: error instanceof Error ? error.message : String(error) };
+      return {
+        status: 500,
+        payload: Buffer.alloc(0),
+        message: error instanceof Error ? error.message : String(error),
+      };
     }
   }
 }

@@ -78,11 +78,7 @@ export interface WriteSet {
  * `ENDORSEMENT_FAILURE`: the contract failed during simulation, so nothing was endorsed).
  */
 export type ValidationCode =
-  | 'VALID'
-  | 'MVCC_READ_CONFLICT'
-  | 'PHANTOM_READ_CONFLICT'
-  | 'ENDORSEMENT_FAILURE'
-  | 'DUPLICATE_TXID';
+  'VALID' | 'MVCC_READ_CONFLICT' | 'PHANTOM_READ_CONFLICT' | 'ENDORSEMENT_FAILURE' | 'DUPLICATE_TXID';
 
 /** The chaincode event a transaction set (only the last `setEvent` of a transaction counts). */
 export interface ChaincodeEventRecord {

@@ -78,7 +78,9 @@ function distinguishedName(parts: readonly (readonly [string, string])[]): Disti
 
 /** The extension value Fabric CA writes: `{"attrs":{...}}` with the keys sorted, as Go marshals a map. */
 function attributesJson(attributes: Readonly<Record<string, string>>): string {
-  const sorted = Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sorted = Object.fromEntries(
+    Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
   return JSON.stringify({ attrs: sorted });
 }
 
@@ -88,56 +90,65 @@ function attributesJson(attributes: Readonly<Record<string, string>>): string {
  * Generating a key takes a few milliseconds; enroll each identity once and reuse it.
  *
  * @example
- * const ca = LocalCertificateAuthority.create({ mspId: 'EnterpriseMSP' });
+ * const ca = new LocalCertificateAuthority({ mspId: 'EnterpriseMSP' });
  * const alice = ca.enroll({ enrollmentId: 'alice', attributes: { role: 'enterprise', companyId } });
  * await peer.submit(alice, 'CreateSelfTest', [json]);
  */
 export class LocalCertificateAuthority {
-  private constructor(
-    /** The MSP this CA enrolls for. */
-    readonly mspId: string,
-    /** The `O` of every certificate it issues. */
-    readonly organization: string,
-    /** The CA's self-signed root certificate (PEM), i.e. the MSP's `cacerts` entry. */
-    readonly certificate: string,
-    private readonly keys: KeyPair,
-    private readonly issuer: DistinguishedName,
-    private readonly clock: () => Date,
-  ) {}
+  /** The MSP this CA enrolls for. */
+  readonly mspId: string;
+  /** The `O` of every certificate it issues. */
+  readonly organization: string;
+  /** The CA's self-signed root certificate (PEM), i.e. the MSP's `cacerts` entry. */
+  readonly certificate: string;
+
+  readonly #keys: KeyPair;
+  readonly #issuer: DistinguishedName;
+  readonly #clock: () => Date;
 
   /**
    * Creates a CA with a fresh key and a self-signed root certificate.
    *
    * @example
-   * const regulatorCa = LocalCertificateAuthority.create({ mspId: 'RegulatorMSP', organization: 'Regulator' });
+   * const regulatorCa = new LocalCertificateAuthority({ mspId: 'RegulatorMSP', organization: 'Regulator' });
    */
-  static create(options: LocalCaOptions): LocalCertificateAuthority {
-    const organization = options.organization ?? options.mspId.replace(/MSP$/, '');
-    const clock = options.clock ?? (() => new Date());
-    const keys = generateKeyPair();
-    const subject = distinguishedName([
+  constructor(options: LocalCaOptions) {
+    this.mspId = options.mspId;
+    this.organization = options.organization ?? options.mspId.replace(/MSP$/, '');
+    this.#clock = options.clock ?? (() => new Date());
+    this.#keys = generateKeyPair();
+    this.#issuer = distinguishedName([
       ['C', 'CN'],
-      ['O', organization],
-      ['CN', `ca.${organization.toLowerCase()}`],
+      ['O', this.organization],
+      ['CN', `ca.${this.organization.toLowerCase()}`],
     ]);
-    const notBefore = new Date(clock().getTime() - BACKDATE_MS);
-    const certificate = new KJUR.asn1.x509.Certificate({
+    const notBefore = new Date(this.#clock().getTime() - BACKDATE_MS);
+    this.certificate = new KJUR.asn1.x509.Certificate({
       version: 3,
       serial: { hex: randomSerialHex() },
-      issuer: subject,
-      subject,
+      issuer: this.#issuer,
+      subject: this.#issuer,
       notbefore: toAsn1Time(notBefore),
       notafter: toAsn1Time(new Date(notBefore.getTime() + CA_VALIDITY_DAYS * DAY_MS)),
-      sbjpubkey: keys.pubKeyObj,
+      sbjpubkey: this.#keys.pubKeyObj,
       ext: [
         { extname: 'basicConstraints', cA: true, critical: true },
         { extname: 'keyUsage', critical: true, names: ['digitalSignature', 'keyCertSign', 'cRLSign'] },
-        { extname: 'subjectKeyIdentifier', kid: keys.pubKeyObj },
+        { extname: 'subjectKeyIdentifier', kid: this.#keys.pubKeyObj },
       ],
       sigalg: 'SHA256withECDSA',
-      cakey: keys.prvKeyObj,
+      cakey: this.#keys.prvKeyObj,
     }).getPEM();
-    return new LocalCertificateAuthority(options.mspId, organization, certificate, keys, subject, clock);
+  }
+
+  /**
+   * Same as `new LocalCertificateAuthority(options)`, for callers that prefer a factory.
+   *
+   * @example
+   * const enterpriseCa = LocalCertificateAuthority.create({ mspId: 'EnterpriseMSP' });
+   */
+  static create(options: LocalCaOptions): LocalCertificateAuthority {
+    return new LocalCertificateAuthority(options);
   }
 
   /**
@@ -154,7 +165,7 @@ export class LocalCertificateAuthority {
     }
     const type = options.type ?? 'client';
     const keys = generateKeyPair();
-    const notBefore = new Date(this.clock().getTime() - BACKDATE_MS);
+    const notBefore = new Date(this.#clock().getTime() - BACKDATE_MS);
     const attributes = {
       'hf.Affiliation': '',
       'hf.EnrollmentID': options.enrollmentId,
@@ -164,7 +175,7 @@ export class LocalCertificateAuthority {
     const certificate = new KJUR.asn1.x509.Certificate({
       version: 3,
       serial: { hex: randomSerialHex() },
-      issuer: this.issuer,
+      issuer: this.#issuer,
       subject: distinguishedName([
         ['C', 'CN'],
         ['O', this.organization],
@@ -178,11 +189,14 @@ export class LocalCertificateAuthority {
         { extname: 'basicConstraints', cA: false, critical: true },
         { extname: 'keyUsage', critical: true, names: ['digitalSignature'] },
         { extname: 'subjectKeyIdentifier', kid: keys.pubKeyObj },
-        { extname: 'authorityKeyIdentifier', kid: this.keys.pubKeyObj },
-        { extname: FABRIC_ATTRIBUTES_OID, extn: Buffer.from(attributesJson(attributes), 'utf8').toString('hex') },
+        { extname: 'authorityKeyIdentifier', kid: this.#keys.pubKeyObj },
+        {
+          extname: FABRIC_ATTRIBUTES_OID,
+          extn: Buffer.from(attributesJson(attributes), 'utf8').toString('hex'),
+        },
       ],
       sigalg: 'SHA256withECDSA',
-      cakey: this.keys.prvKeyObj,
+      cakey: this.#keys.prvKeyObj,
     }).getPEM();
     return {
       mspId: this.mspId,

@@ -78,7 +78,12 @@ export class MemoryStateStore implements VersionedStateStore {
       if (update.value === null) {
         this.#remove(update.key);
       } else {
-        this.#put({ key: update.key, value: update.value, version: update.version, metadata: update.metadata });
+        this.#put({
+          key: update.key,
+          value: update.value,
+          version: update.version,
+          metadata: update.metadata,
+        });
       }
     }
     for (const modification of batch.history) {

@@ -68,9 +68,7 @@ class BlockUpdates {
         merged.set(key, update.version);
       }
     }
-    return [...merged]
-      .map(([key, version]) => ({ key, version }))
-      .sort((a, b) => compareKeys(a.key, b.key));
+    return [...merged].map(([key, version]) => ({ key, version })).sort((a, b) => compareKeys(a.key, b.key));
   }
 
   set(update: StateUpdate): void {

@@ -113,7 +113,10 @@ function randomTxId(): string {
 }
 
 function warnListenerError(error: unknown): void {
-  process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'ChaincodeEventListenerWarning');
+  process.emitWarning(
+    error instanceof Error ? error : new Error(String(error)),
+    'ChaincodeEventListenerWarning',
+  );
 }
 
 function eventsOf(block: BlockRecord, chaincodeName: string): ChaincodeEvent[] {
@@ -219,9 +222,22 @@ export class PeerSimulator {
       });
       const response = await this.#dispatcher.invoke(stub);
       const { readSet, writeSet } = simulator.done();
-      const common = { txId, timestamp, creator, fcn, args: txArgs, status: response.status, payload: response.payload };
+      const common = {
+        txId,
+        timestamp,
+        creator,
+        fcn,
+        args: txArgs,
+        status: response.status,
+        payload: response.payload,
+      };
       if (response.status >= ERROR_THRESHOLD) {
-        return { ...common, message: response.message ?? '', readSet: EMPTY_READ_SET, writeSet: EMPTY_WRITE_SET };
+        return {
+          ...common,
+          message: response.message ?? '',
+          readSet: EMPTY_READ_SET,
+          writeSet: EMPTY_WRITE_SET,
+        };
       }
       const event = stub.lastEvent();
       return { ...common, readSet, writeSet, ...(event === undefined ? {} : { event }) };
@@ -249,7 +265,11 @@ export class PeerSimulator {
     this.#deliverCommittedEvents();
     return {
       blockNumber: block.number,
-      transactions: block.transactions.map(({ txId, txIndex, validationCode }) => ({ txId, txIndex, validationCode })),
+      transactions: block.transactions.map(({ txId, txIndex, validationCode }) => ({
+        txId,
+        txIndex,
+        validationCode,
+      })),
     };
   }
 
@@ -272,10 +292,18 @@ export class PeerSimulator {
     options: ProposalOptions = {},
   ): Promise<SubmitResult> {
     const simulation = this.#endorsed(await this.simulate(identity, fcn, args, options));
-    const { blockNumber, transactions } = await this.commit([simulation]);
-    const code = transactions[0]?.validationCode ?? 'ENDORSEMENT_FAILURE';
+    const {
+      blockNumber,
+      transactions: [outcome],
+    } = await this.commit([simulation]);
+    const code = outcome?.validationCode;
+    if (code === undefined) {
+      throw new Error(`block ${blockNumber} lost transaction ${simulation.txId}`);
+    }
     if (code !== 'VALID') {
-      throw new CommitError(simulation.txId, code, blockNumber, [this.#detail(`transaction invalidated: ${code}`)]);
+      throw new CommitError(simulation.txId, code, blockNumber, [
+        this.#detail(`transaction invalidated: ${code}`),
+      ]);
     }
     return {
       txId: simulation.txId,

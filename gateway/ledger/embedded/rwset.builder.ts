@@ -37,7 +37,12 @@ export class RangeQueryRecorder {
 
   /** The range query as recorded so far. */
   toInfo(): RangeQueryInfo {
-    return { startKey: this.startKey, endKey: this.endKey, exhausted: this.#exhausted, reads: [...this.#reads] };
+    return {
+      startKey: this.startKey,
+      endKey: this.endKey,
+      exhausted: this.#exhausted,
+      reads: [...this.#reads],
+    };
   }
 }
 

@@ -37,7 +37,13 @@ export interface ShimIterator<T> {
  */
 export interface ShimHandler {
   handleGetState(collection: string, key: string, channelId: string, txId: string): Promise<Buffer>;
-  handlePutState(collection: string, key: string, value: unknown, channelId: string, txId: string): Promise<void>;
+  handlePutState(
+    collection: string,
+    key: string,
+    value: unknown,
+    channelId: string,
+    txId: string,
+  ): Promise<void>;
   handleDeleteState(collection: string, key: string, channelId: string, txId: string): Promise<void>;
   handlePurgeState(collection: string, key: string, channelId: string, txId: string): Promise<void>;
   handlePutStateMetadata(
@@ -70,8 +76,17 @@ export interface ShimHandler {
     channelId: string,
     txId: string,
   ): Promise<{ iterator: ShimIterator<QueryResultKV> }>;
-  handleGetHistoryForKey(key: string, channelId: string, txId: string): Promise<ShimIterator<QueryResultKeyModification>>;
-  handleInvokeChaincode(chaincodeName: string, args: string[], channelId: string, txId: string): Promise<never>;
+  handleGetHistoryForKey(
+    key: string,
+    channelId: string,
+    txId: string,
+  ): Promise<ShimIterator<QueryResultKeyModification>>;
+  handleInvokeChaincode(
+    chaincodeName: string,
+    args: string[],
+    channelId: string,
+    txId: string,
+  ): Promise<never>;
 }
 
 /** The decoded proposal a stub serves: what a real stub reads from the SignedProposal. */
@@ -142,7 +157,10 @@ export class SimulatedStub extends FabricChaincodeStub {
   constructor(handler: ShimHandler, proposal: StubProposal) {
     const argsU8 = proposal.args.map((arg) => Buffer.from(arg, 'utf8'));
     super(handler, proposal.channelId, proposal.txId, { getArgsList_asU8: () => argsU8 });
-    this.creator = { mspid: proposal.creator.mspId, idBytes: Buffer.from(proposal.creator.certificate, 'utf8') };
+    this.creator = {
+      mspid: proposal.creator.mspId,
+      idBytes: Buffer.from(proposal.creator.certificate, 'utf8'),
+    };
     this.txTimestamp = toProtoTimestamp(proposal.timestamp);
     this.transientMap = new Map([...proposal.transient].map(([key, value]) => [key, Buffer.from(value)]));
     this.#peerMspId = proposal.peerMspId;

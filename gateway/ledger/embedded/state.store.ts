@@ -4,7 +4,13 @@
  * in-memory store implements it now, a SQLite store (better-sqlite3, synchronous) next, which is
  * why the interface is synchronous.
  */
-import type { BlockCommitBatch, BlockRecord, KeyModificationRecord, VersionedKV, VersionedValue } from './ledger.records';
+import type {
+  BlockCommitBatch,
+  BlockRecord,
+  KeyModificationRecord,
+  VersionedKV,
+  VersionedValue,
+} from './ledger.records';
 
 /**
  * Committed ledger data: world state with versions, key history, blocks and the transaction-id index.

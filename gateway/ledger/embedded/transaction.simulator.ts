@@ -41,7 +41,9 @@ function toBytes(value: unknown, what: string): Buffer {
 }
 
 function copyMetadata(metadata: StateMetadata): Record<string, Buffer> {
-  return Object.fromEntries(Object.entries(metadata).map(([metakey, value]) => [metakey, Buffer.from(value)]));
+  return Object.fromEntries(
+    Object.entries(metadata).map(([metakey, value]) => [metakey, Buffer.from(value)]),
+  );
 }
 
 function assertWritableKey(key: string): void {
@@ -239,7 +241,11 @@ export class TransactionSimulator implements ShimHandler {
         throw new Error('paginated range queries are not supported by the embedded peer');
       }
       const recorder = this.#rwset.startRangeQuery(startKey, endKey);
-      return { iterator: new RangeQueryIterator(this.state, recorder, () => { this.#assertActive(); }) };
+      return {
+        iterator: new RangeQueryIterator(this.state, recorder, () => {
+          this.#assertActive();
+        }),
+      };
     });
   }
 
@@ -253,21 +259,23 @@ export class TransactionSimulator implements ShimHandler {
   handleGetHistoryForKey(key: string): Promise<ShimIterator<QueryResultKeyModification>> {
     return settle(() => {
       this.#assertActive();
-      const results = this.state.history(key).map(
-        (modification): QueryResultKeyModification => ({
-          txId: modification.txId,
-          value: Buffer.from(modification.value),
-          isDelete: modification.isDelete,
-          timestamp: toPlainTimestamp(modification.timestamp),
-        }),
-      );
-      return new HistoryQueryIterator(results, () => { this.#assertActive(); });
+      const results = this.state.history(key).map((modification): QueryResultKeyModification => ({
+        txId: modification.txId,
+        value: Buffer.from(modification.value),
+        isDelete: modification.isDelete,
+        timestamp: toPlainTimestamp(modification.timestamp),
+      }));
+      return new HistoryQueryIterator(results, () => {
+        this.#assertActive();
+      });
     });
   }
 
   handleInvokeChaincode(chaincodeName: string): Promise<never> {
     return settle(() => {
-      throw new Error(`chaincode-to-chaincode calls are not supported by the embedded peer (${chaincodeName})`);
+      throw new Error(
+        `chaincode-to-chaincode calls are not supported by the embedded peer (${chaincodeName})`,
+      );
     });
   }
 

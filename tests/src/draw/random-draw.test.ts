@@ -164,14 +164,22 @@ const pool = fc.uniqueArray(
   { selector: (c) => c.id, maxLength: 12 },
 );
 
-const request = fc.record({
-  seed: fc.string({ unit: 'binary' }).map((tx) => drawSeed(tx, 'TASK')),
-  candidates: pool,
-  companyRegion: fc.constantFrom(...REGIONS),
-  exclusion: fc.constantFrom<ExclusionLevel>('county', 'prefecture', 'province'),
-  excludeIds: fc.array(fc.stringMatching(/^INS-[0-9A-Z]{1,4}$/), { maxLength: 3 }),
-  count: fc.integer({ min: 1, max: 6 }),
-});
+const request = pool.chain((candidates) =>
+  fc.record({
+    seed: fc.string({ unit: 'binary' }).map((tx) => drawSeed(tx, 'TASK')),
+    candidates: fc.constant(candidates),
+    companyRegion: fc.constantFrom(...REGIONS),
+    exclusion: fc.constantFrom<ExclusionLevel>('county', 'prefecture', 'province'),
+    // Some ids of the pool (the lab that did the original test) and some that are not in it.
+    excludeIds: fc
+      .tuple(
+        fc.subarray(candidates.map((c) => c.id)),
+        fc.array(fc.constant('INS-NOT-IN-POOL'), { maxLength: 1 }),
+      )
+      .map(([inPool, other]) => [...inPool, ...other]),
+    count: fc.integer({ min: 1, max: 6 }),
+  }),
+);
 
 const PREFIX: Record<ExclusionLevel, number> = { county: 6, prefecture: 4, province: 2 };
 

@@ -41,7 +41,9 @@ describe('judging against a maximum', () => {
     const context: JudgingContext = { category: 'meat', onDate: '2024-05-01' };
     expect(judgeItem(item({ itemCode: 'clenbuterol', value: 0.01 }), context).judgement.verdict).toBe('fail');
     expect(judgeItem(item({ itemCode: 'clenbuterol', value: 0 }), context).judgement.verdict).toBe('pass');
-    expect(judgeItem(item({ itemCode: 'clenbuterol', nd: true, lod: 0.1 }), context).judgement.verdict).toBe('pass');
+    expect(judgeItem(item({ itemCode: 'clenbuterol', nd: true, lod: 0.1 }), context).judgement.verdict).toBe(
+      'pass',
+    );
   });
 
   it('judges on the figure, not on the verdict the lab sent', () => {
@@ -69,7 +71,10 @@ describe('judging against a minimum', () => {
   });
 
   it('judges a declared minimum on a maximum item as a minimum', () => {
-    const judged = judgeItem(item({ itemCode: 'lead', value: 0.05, limit: 0.1, limitType: 'min' }), VEGETABLES_2024);
+    const judged = judgeItem(
+      item({ itemCode: 'lead', value: 0.05, limit: 0.1, limitType: 'min' }),
+      VEGETABLES_2024,
+    );
     expect(judged.judgement).toMatchObject({ limitType: 'min', verdict: 'fail', basis: 'declared' });
   });
 });
@@ -93,18 +98,25 @@ describe('the limit that applies', () => {
   });
 
   it('finds no catalogue limit without a product category', () => {
-    expect(applicableLimit(item({ itemCode: 'lead', value: 0.05 }), { onDate: '2024-05-01' })).toBeUndefined();
+    expect(
+      applicableLimit(item({ itemCode: 'lead', value: 0.05 }), { onDate: '2024-05-01' }),
+    ).toBeUndefined();
   });
 
   it('uses the limit of the nearest parent category that has one', () => {
     const lead = item({ itemCode: 'lead', value: 0.2 });
     expect(applicableLimit(lead, { category: 'leek', onDate: '2024-05-01' })).toMatchObject({ limit: '0.1' });
-    expect(applicableLimit(lead, { category: 'celery', onDate: '2024-05-01' })).toMatchObject({ limit: '0.3' });
+    expect(applicableLimit(lead, { category: 'celery', onDate: '2024-05-01' })).toMatchObject({
+      limit: '0.3',
+    });
   });
 
   it('converts the catalogue limit to the unit the result is reported in, exactly', () => {
     const inMicrograms = (value: number) => item({ itemCode: 'lead', value, unit: 'µg/kg' });
-    expect(applicableLimit(inMicrograms(100), VEGETABLES_2024)).toMatchObject({ limit: '100', basis: 'GB 2762-2022' });
+    expect(applicableLimit(inMicrograms(100), VEGETABLES_2024)).toMatchObject({
+      limit: '100',
+      basis: 'GB 2762-2022',
+    });
     expect(judgeItem(inMicrograms(100), VEGETABLES_2024).judgement.verdict).toBe('pass');
     expect(judgeItem(inMicrograms(101), VEGETABLES_2024).judgement.verdict).toBe('fail');
   });
@@ -117,7 +129,7 @@ describe('the limit that applies', () => {
   });
 
   it('prefers a declared limit to the catalogue, recording it as declared', () => {
-    const declared = item({ itemCode: 'procymidone', value: 1, limit: 0.50 });
+    const declared = item({ itemCode: 'procymidone', value: 1, limit: 0.5 });
     const judged = judgeItem(declared, { category: 'leek', onDate: '2024-05-01' });
     expect(judged.judgement).toEqual({ verdict: 'fail', limit: '0.5', limitType: 'max', basis: 'declared' });
   });
@@ -128,7 +140,10 @@ describe('qualitative items', () => {
     ['detected', 'fail'],
     ['not-detected', 'pass'],
   ])('judges salmonella %s as %s, without a limit figure', (result, verdict) => {
-    const judged = judgeItem(item({ itemCode: 'salmonella', result }), { category: 'cooked-meat', onDate: '2024-05-01' });
+    const judged = judgeItem(item({ itemCode: 'salmonella', result }), {
+      category: 'cooked-meat',
+      onDate: '2024-05-01',
+    });
     expect(judged.judgement).toEqual({ verdict, limit: null, limitType: 'max', basis: 'qualitative' });
     expect(judged).not.toHaveProperty('unit');
   });

@@ -15,7 +15,7 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 /** A real calendar date in years 0001–9999, as the numbers and as its ISO text. */
 const calendarDate = fc
-  .date({ min: new Date(Date.UTC(1, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true })
+  .date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true })
   .map((d) => {
     const year = d.getUTCFullYear();
     const month = d.getUTCMonth() + 1;
@@ -102,7 +102,7 @@ describe('instants', () => {
   it('reads any instant with an offset as the same millisecond as Date.parse', () => {
     fc.assert(
       fc.property(
-        calendarDate.filter((d) => d.year >= 1000),
+        calendarDate,
         fc.integer({ min: 0, max: 23 }),
         fc.integer({ min: 0, max: 59 }),
         fc.integer({ min: 0, max: 59 }),

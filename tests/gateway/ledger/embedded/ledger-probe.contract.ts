@@ -185,7 +185,7 @@ export class LedgerProbeContract extends Contract {
   @Returns('string')
   async GetPolicy(ctx: Context, key: string): Promise<string> {
     // Typed as bytes, but undefined when the key has no policy, as on a real peer.
-    const policy: Uint8Array | undefined = await ctx.stub.getStateValidationParameter(key);
+    const policy = (await ctx.stub.getStateValidationParameter(key)) as Uint8Array | undefined;
     return policy === undefined ? '(none)' : utf8(policy);
   }
 

@@ -65,7 +65,10 @@ describe('PeerSimulator — simulation and commit', () => {
 
     const block = await peer.commit([simulation]);
 
-    expect(block).toEqual({ blockNumber: 0, transactions: [{ txId: simulation.txId, txIndex: 0, validationCode: 'VALID' }] });
+    expect(block).toEqual({
+      blockNumber: 0,
+      transactions: [{ txId: simulation.txId, txIndex: 0, validationCode: 'VALID' }],
+    });
     expect(await text(peer.evaluate(ids.alice, 'Get', ['k']))).toBe('v');
     expect(peer.height).toBe(1);
   });
@@ -97,6 +100,19 @@ describe('PeerSimulator — simulation and commit', () => {
     expect(await text(peer.evaluate(ids.alice, 'Get', ['counter:last']))).toBe(first.txId);
   });
 
+  it('commits blind writes of the same key in one block in order: the later one wins, both are history', async () => {
+    const { peer } = newPeer();
+    const first = await peer.simulate(ids.alice, 'Put', ['k', 'first']);
+    const second = await peer.simulate(ids.alice, 'Put', ['k', 'second']);
+
+    const block = await peer.commit([first, second]);
+
+    expect(block.transactions.map((tx) => tx.validationCode)).toEqual(['VALID', 'VALID']);
+    expect(await text(peer.evaluate(ids.alice, 'Get', ['k']))).toBe('second');
+    const history = JSON.parse(await text(peer.evaluate(ids.alice, 'History', ['k']))) as { txId: string }[];
+    expect(history.map((entry) => entry.txId)).toEqual([second.txId, first.txId]);
+  });
+
   it('invalidates a transaction whose read key was changed by an earlier block', async () => {
     const { peer } = newPeer();
     await peer.submit(ids.alice, 'Put', ['counter', '5']);
@@ -118,9 +134,9 @@ describe('PeerSimulator — simulation and commit', () => {
     ]);
 
     const [won, lost] = outcomes;
-    expect(won?.status).toBe('fulfilled');
-    expect(lost?.status).toBe('rejected');
-    const error: unknown = lost?.status === 'rejected' ? lost.reason : undefined;
+    expect(won.status).toBe('fulfilled');
+    expect(lost.status).toBe('rejected');
+    const error: unknown = lost.status === 'rejected' ? lost.reason : undefined;
     expect(error).toBeInstanceOf(CommitError);
     expect(error).toMatchObject({ code: 'MVCC_READ_CONFLICT', retryable: true, blockNumber: 1 });
     expect((error as CommitError).transactionId).toMatch(/^[0-9a-f]{64}$/);
@@ -263,8 +279,22 @@ describe('PeerSimulator — events', () => {
     await peer.commit([a, b]);
 
     const expected = [
-      { blockNumber: 1, txIndex: 0, txId: a.txId, chaincodeName: 'inspection', eventName: 'A', payload: Buffer.from('payload of A') },
-      { blockNumber: 1, txIndex: 1, txId: b.txId, chaincodeName: 'inspection', eventName: 'B', payload: Buffer.from('payload of B') },
+      {
+        blockNumber: 1,
+        txIndex: 0,
+        txId: a.txId,
+        chaincodeName: 'inspection',
+        eventName: 'A',
+        payload: Buffer.from('payload of A'),
+      },
+      {
+        blockNumber: 1,
+        txIndex: 1,
+        txId: b.txId,
+        chaincodeName: 'inspection',
+        eventName: 'B',
+        payload: Buffer.from('payload of B'),
+      },
     ];
     expect(heard).toEqual(expected);
     expect(peer.events()).toEqual(expected);
@@ -340,13 +370,17 @@ describe('PeerSimulator — failures', () => {
     const error = await catchError(peer.submit(ids.alice, 'Nope', []));
 
     expect(error).toBeInstanceOf(EndorseError);
-    expect((error as EndorseError).message).toBe("You've asked to invoke a function that does not exist: Nope");
+    expect((error as EndorseError).message).toBe(
+      "You've asked to invoke a function that does not exist: Nope",
+    );
   });
 
   it('refuses a call with the wrong number of arguments', async () => {
     const { peer } = newPeer();
 
-    await expect(peer.evaluate(ids.alice, 'Get', [])).rejects.toThrow('Expected 1 parameters, but 0 have been supplied');
+    await expect(peer.evaluate(ids.alice, 'Get', [])).rejects.toThrow(
+      'Expected 1 parameters, but 0 have been supplied',
+    );
   });
 
   it('routes Contract:Tx names and runs the contract beforeTransaction hook', async () => {
@@ -439,15 +473,13 @@ describe('PeerSimulator — queries, history, identity, metadata', () => {
     expect(store.get('k')?.version).toEqual({ blockNum: 2, txNum: 0 });
   });
 
-  it('publishes the decorator metadata: @Transaction(false) is an EVALUATE transaction', async () => {
+  it('fails a transaction that returns an object, as fabric-contract-api does with its class-transformer 0.4.1', async () => {
     const { peer } = newPeer();
 
-    const metadata = JSON.parse(await text(peer.evaluate(ids.alice, 'org.hyperledger.fabric:GetMetadata'))) as {
-      contracts: Record<string, { transactions: { name: string; tags?: string[] }[] }>;
-    };
-
-    const kv = metadata.contracts.kv?.transactions ?? [];
-    expect(kv.find((tx) => tx.name === 'Get')?.tags).toEqual(['EVALUATE']);
-    expect(kv.find((tx) => tx.name === 'Put')?.tags).toEqual(['SUBMIT', 'submitTx']);
+    // The system contract returns the metadata object; JSONSerializer calls class-transformer's
+    // classToPlain, which 0.4.1 renamed. Contracts must return strings (JSON they serialize themselves).
+    await expect(peer.evaluate(ids.alice, 'org.hyperledger.fabric:GetMetadata')).rejects.toThrow(
+      'classToPlain is not a function',
+    );
   });
 });

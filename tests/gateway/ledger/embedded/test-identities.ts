@@ -16,11 +16,17 @@ export interface TestIdentities {
 
 /** Enrolls the test identities (a few milliseconds of key generation each). */
 export function enrollTestIdentities(): TestIdentities {
-  const enterpriseCa = LocalCertificateAuthority.create({ mspId: 'EnterpriseMSP', organization: 'Enterprise' });
-  const regulatorCa = LocalCertificateAuthority.create({ mspId: 'RegulatorMSP', organization: 'Regulator' });
+  const enterpriseCa = new LocalCertificateAuthority({
+    mspId: 'EnterpriseMSP',
+    organization: 'Enterprise',
+  });
+  const regulatorCa = new LocalCertificateAuthority({ mspId: 'RegulatorMSP', organization: 'Regulator' });
   return {
     enterpriseCa,
-    alice: enterpriseCa.enroll({ enrollmentId: 'alice', attributes: { role: 'enterprise', companyId: COMPANY_ID } }),
+    alice: enterpriseCa.enroll({
+      enrollmentId: 'alice',
+      attributes: { role: 'enterprise', companyId: COMPANY_ID },
+    }),
     regulator: regulatorCa.enroll({ enrollmentId: 'rita', attributes: { role: 'regulator' } }),
   };
 }
