@@ -3,7 +3,18 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'run/**', 'coverage/**', '*.config.js', '*.config.mjs', '.dependency-cruiser.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'run/**',
+      'coverage/**',
+      '*.config.js',
+      '*.config.mjs',
+      '.dependency-cruiser.js',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -31,21 +42,57 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'no clock here: use the transaction timestamp' },
-        { selector: "CallExpression[callee.name='Date']", message: 'no clock here: use the transaction timestamp' },
-        { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'no clock here: use the transaction timestamp' },
-        { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'no randomness here: derive it from the transaction id' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'no clock here: use the transaction timestamp',
+        },
+        {
+          selector: "CallExpression[callee.name='Date']",
+          message: 'no clock here: use the transaction timestamp',
+        },
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']",
+          message: 'no clock here: use the transaction timestamp',
+        },
+        {
+          selector: "MemberExpression[object.name='Math'][property.name='random']",
+          message: 'no randomness here: derive it from the transaction id',
+        },
         { selector: "MemberExpression[object.name='performance']", message: 'no clock here' },
-        { selector: "MemberExpression[object.name='process']", message: 'no environment or process state here' },
-        { selector: "Identifier[name=/^(setTimeout|setInterval|setImmediate|queueMicrotask)$/]", message: 'no timers here' },
-        { selector: "MemberExpression[property.name=/^(randomBytes|randomUUID|randomInt|getRandomValues)$/]", message: 'no randomness here' },
+        {
+          selector: "MemberExpression[object.name='process']",
+          message: 'no environment or process state here',
+        },
+        {
+          selector: 'Identifier[name=/^(setTimeout|setInterval|setImmediate|queueMicrotask)$/]',
+          message: 'no timers here',
+        },
+        {
+          selector: 'MemberExpression[property.name=/^(randomBytes|randomUUID|randomInt|getRandomValues)$/]',
+          message: 'no randomness here',
+        },
       ],
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['fs', 'node:fs', 'fs/*', 'node:fs/*', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'child_process', 'node:child_process', 'os', 'node:os'],
+              group: [
+                'fs',
+                'node:fs',
+                'fs/*',
+                'node:fs/*',
+                'net',
+                'node:net',
+                'http',
+                'node:http',
+                'https',
+                'node:https',
+                'child_process',
+                'node:child_process',
+                'os',
+                'node:os',
+              ],
               message: 'no I/O in src/ or chaincode/',
             },
           ],

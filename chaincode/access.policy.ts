@@ -60,7 +60,10 @@ export function isCompanyBound(caller: Caller): boolean {
  */
 export function requireRole(caller: Caller, action: string, ...roles: Role[]): void {
   if (caller.role === null || !roles.includes(caller.role)) {
-    throw new ForbiddenError('ACCESS.ROLE', `${action} needs the ${roles.join(' or ')} role; the caller is ${describe(caller)}`);
+    throw new ForbiddenError(
+      'ACCESS.ROLE',
+      `${action} needs the ${roles.join(' or ')} role; the caller is ${describe(caller)}`,
+    );
   }
 }
 

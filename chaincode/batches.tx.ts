@@ -1,5 +1,10 @@
 import { ConflictError, ForbiddenError, NotFoundError } from '../src/errors/domain.error';
-import { batchActionInputSchema, batchInputSchema, recallInputSchema, type BatchRef } from '../src/records/batch.schema';
+import {
+  batchActionInputSchema,
+  batchInputSchema,
+  recallInputSchema,
+  type BatchRef,
+} from '../src/records/batch.schema';
 import type { BatchEvent } from '../src/records/ledger.events';
 import type { BatchRecord, LockEntry, RecallRecord } from '../src/records/ledger.records';
 import { parseJsonInput } from '../src/records/parse';
@@ -34,7 +39,13 @@ function unregistered(ref: BatchRef, tx: Tx): BatchRecord {
 }
 
 function batchEvent(batch: BatchRecord, changed: boolean): BatchEvent {
-  return { companyId: batch.companyId, productCode: batch.productCode, batchNo: batch.batchNo, status: batch.status, changed };
+  return {
+    companyId: batch.companyId,
+    productCode: batch.productCode,
+    batchNo: batch.batchNo,
+    status: batch.status,
+    changed,
+  };
 }
 
 function entry(tx: Tx, action: LockEntry['action'], reason: string, actionId: string | undefined): LockEntry {
@@ -51,19 +62,41 @@ export async function registerBatch(tx: Tx, payload: string): Promise<WriteResul
   const details = { ...input, registered: true as const };
   if (stored?.registered) {
     const { companyId, productCode, batchNo, gtin, productName, productionDate, quantity, unit } = stored;
-    const storedDetails = { companyId, productCode, batchNo, gtin, productName, productionDate, quantity, unit, registered: true };
+    const storedDetails = {
+      companyId,
+      productCode,
+      batchNo,
+      gtin,
+      productName,
+      productionDate,
+      quantity,
+      unit,
+      registered: true,
+    };
     if (contentHash(storedDetails) !== contentHash(details)) {
-      throw new ConflictError('BATCH.CONFLICT', `batch ${input.batchNo} of ${input.productCode} is already registered with different details`, [
-        { path: 'batchNo', message: 'already registered with different details' },
-      ]);
+      throw new ConflictError(
+        'BATCH.CONFLICT',
+        `batch ${input.batchNo} of ${input.productCode} is already registered with different details`,
+        [{ path: 'batchNo', message: 'already registered with different details' }],
+      );
     }
-    tx.emit('RegisterBatch', { companyId: input.companyId, productCode: input.productCode, batchNo: input.batchNo, changed: false });
+    tx.emit('RegisterBatch', {
+      companyId: input.companyId,
+      productCode: input.productCode,
+      batchNo: input.batchNo,
+      changed: false,
+    });
     return { record: stored, changed: false };
   }
   // A batch first seen through a lock keeps its status and history and gains its details.
   const record: BatchRecord = { ...(stored ?? unregistered(input, tx)), ...details, anchor: tx.anchor };
   await tx.state.put(OBJECT.batch, keyOf(input), record);
-  tx.emit('RegisterBatch', { companyId: input.companyId, productCode: input.productCode, batchNo: input.batchNo, changed: true });
+  tx.emit('RegisterBatch', {
+    companyId: input.companyId,
+    productCode: input.productCode,
+    batchNo: input.batchNo,
+    changed: true,
+  });
   return { record, changed: true };
 }
 
@@ -82,7 +115,12 @@ export async function lockBatch(tx: Tx, payload: string): Promise<WriteResult<Ba
     tx.emit('LockBatch', batchEvent(batch, false));
     return { record: batch, changed: false };
   }
-  const record: BatchRecord = { ...batch, status: 'locked', locks: [...batch.locks, entry(tx, 'lock', input.reason, input.actionId)], anchor: tx.anchor };
+  const record: BatchRecord = {
+    ...batch,
+    status: 'locked',
+    locks: [...batch.locks, entry(tx, 'lock', input.reason, input.actionId)],
+    anchor: tx.anchor,
+  };
   await tx.state.put(OBJECT.batch, keyOf(input), record);
   tx.emit('LockBatch', batchEvent(record, true));
   return { record, changed: true };
@@ -93,15 +131,26 @@ export async function unlockBatch(tx: Tx, payload: string): Promise<WriteResult<
   requireRole(tx.caller, 'UnlockBatch', 'regulator');
   const input = parseJsonInput(batchActionInputSchema, payload, 'batch unlock');
   const batch = await tx.state.get<BatchRecord>(OBJECT.batch, keyOf(input));
-  if (!batch) throw new NotFoundError('BATCH.NOT_FOUND', `batch ${input.batchNo} of ${input.productCode} is not on the ledger`);
+  if (!batch)
+    throw new NotFoundError(
+      'BATCH.NOT_FOUND',
+      `batch ${input.batchNo} of ${input.productCode} is not on the ledger`,
+    );
   if (alreadyDone(batch, input.actionId)) {
     tx.emit('UnlockBatch', batchEvent(batch, false));
     return { record: batch, changed: false };
   }
   if (batch.status !== 'locked') {
-    throw new ConflictError('BATCH.NOT_LOCKED', `batch ${input.batchNo} is ${batch.status}, not locked`, [{ path: 'batchNo', message: `the batch is ${batch.status}` }]);
+    throw new ConflictError('BATCH.NOT_LOCKED', `batch ${input.batchNo} is ${batch.status}, not locked`, [
+      { path: 'batchNo', message: `the batch is ${batch.status}` },
+    ]);
   }
-  const record: BatchRecord = { ...batch, status: 'released', locks: [...batch.locks, entry(tx, 'unlock', input.reason, input.actionId)], anchor: tx.anchor };
+  const record: BatchRecord = {
+    ...batch,
+    status: 'released',
+    locks: [...batch.locks, entry(tx, 'unlock', input.reason, input.actionId)],
+    anchor: tx.anchor,
+  };
   await tx.state.put(OBJECT.batch, keyOf(input), record);
   tx.emit('UnlockBatch', batchEvent(record, true));
   return { record, changed: true };
@@ -116,7 +165,11 @@ export async function recallBatches(tx: Tx, payload: string): Promise<WriteResul
   if (stored) {
     const { id, level, reason, batches } = stored;
     if (contentHash({ recallId: id, level, reason, batches }) !== contentHash(input)) {
-      throw new ConflictError('RECALL.CONFLICT', `recall ${input.recallId} is already recorded with different content`, [{ path: 'recallId', message: 'already used' }]);
+      throw new ConflictError(
+        'RECALL.CONFLICT',
+        `recall ${input.recallId} is already recorded with different content`,
+        [{ path: 'recallId', message: 'already used' }],
+      );
     }
     const events = input.batches.map((b) => ({ ...b, status: 'recalled' as const, changed: false }));
     tx.emit('RecallBatches', { id: stored.id, level: stored.level, batches: events, changed: false });
@@ -135,17 +188,34 @@ export async function recallBatches(tx: Tx, payload: string): Promise<WriteResul
     await tx.state.put(OBJECT.batch, keyOf(ref), record);
     events.push(batchEvent(record, true));
   }
-  const recall: RecallRecord = { docType: 'Recall', id: input.recallId, level: input.level, reason: input.reason, batches: input.batches, status: 'open', anchor: tx.anchor };
+  const recall: RecallRecord = {
+    docType: 'Recall',
+    id: input.recallId,
+    level: input.level,
+    reason: input.reason,
+    batches: input.batches,
+    status: 'open',
+    anchor: tx.anchor,
+  };
   await tx.state.put(OBJECT.recall, [recall.id], recall);
   tx.emit('RecallBatches', { id: recall.id, level: recall.level, batches: events, changed: true });
   return { record: recall, changed: true };
 }
 
 /** A batch with its status and lock history, for any member of the network. */
-export async function getBatch(tx: Tx, companyId: string, productCode: string, batchNo: string): Promise<BatchRecord> {
+export async function getBatch(
+  tx: Tx,
+  companyId: string,
+  productCode: string,
+  batchNo: string,
+): Promise<BatchRecord> {
   requireRole(tx.caller, 'GetBatch', 'regulator', 'recall', 'enterprise');
   const batch = await tx.state.get<BatchRecord>(OBJECT.batch, [companyId, productCode, batchNo]);
-  if (!batch) throw new NotFoundError('BATCH.NOT_FOUND', `batch ${batchNo} of ${productCode} (${companyId}) is not on the ledger`);
+  if (!batch)
+    throw new NotFoundError(
+      'BATCH.NOT_FOUND',
+      `batch ${batchNo} of ${productCode} (${companyId}) is not on the ledger`,
+    );
   return batch;
 }
 
@@ -156,7 +226,10 @@ export async function getRecall(tx: Tx, recallId: string): Promise<RecallRecord>
   if (!recall) throw new NotFoundError('RECALL.NOT_FOUND', `recall ${recallId} is not on the ledger`);
   // A company-bound reader sees a recall only when it concerns one of its own batches.
   if (isCompanyBound(tx.caller) && !recall.batches.some((b) => b.companyId === tx.caller.companyId)) {
-    throw new ForbiddenError('ACCESS.COMPANY', `recall ${recallId} concerns no batch of company ${tx.caller.companyId ?? '(none)'}`);
+    throw new ForbiddenError(
+      'ACCESS.COMPANY',
+      `recall ${recallId} concerns no batch of company ${tx.caller.companyId ?? '(none)'}`,
+    );
   }
   return recall;
 }

@@ -16,13 +16,21 @@ import type { Tx, WriteResult } from './tx.context';
  */
 
 function latestFindings(refs: readonly OfficialBatchRef[]): CodeFinding[] {
-  const ordered = [...refs].sort((a, b) => instantMillis(a.sampledAt) - instantMillis(b.sampledAt) || (a.officialResultId < b.officialResultId ? -1 : 1));
+  const ordered = [...refs].sort(
+    (a, b) =>
+      instantMillis(a.sampledAt) - instantMillis(b.sampledAt) ||
+      (a.officialResultId < b.officialResultId ? -1 : 1),
+  );
   const byItem = new Map<string, CodeFinding>();
   for (const ref of ordered) for (const f of ref.findings) byItem.set(f.itemCode, f);
   return [...byItem.values()].sort((a, b) => (a.itemCode < b.itemCode ? -1 : 1));
 }
 
-function codeInfoContent(ref: BatchRef, batch: BatchRecord | undefined, results: readonly OfficialBatchRef[]): Omit<CodeInfoRecord, 'anchor'> {
+function codeInfoContent(
+  ref: BatchRef,
+  batch: BatchRecord | undefined,
+  results: readonly OfficialBatchRef[],
+): Omit<CodeInfoRecord, 'anchor'> {
   const gtin = batch?.gtin ?? results.find((r) => r.gtin !== undefined)?.gtin;
   const productName = batch?.productName ?? results[0]?.productName;
   return {
@@ -44,7 +52,10 @@ export async function updateCodeInfo(tx: Tx, payload: string): Promise<WriteResu
   const batch = await tx.state.get<BatchRecord>(OBJECT.batch, key);
   const results = await tx.state.list<OfficialBatchRef>(OBJECT.officialByBatch, key);
   if (!batch && results.length === 0) {
-    throw new NotFoundError('BATCH.NOT_FOUND', `nothing is recorded for batch ${ref.batchNo} of ${ref.productCode}`);
+    throw new NotFoundError(
+      'BATCH.NOT_FOUND',
+      `nothing is recorded for batch ${ref.batchNo} of ${ref.productCode}`,
+    );
   }
   const content = codeInfoContent(ref, batch, results);
   const gtin = content.gtin;
@@ -59,7 +70,8 @@ export async function updateCodeInfo(tx: Tx, payload: string): Promise<WriteResu
   }
   const record: CodeInfoRecord = { ...content, anchor: tx.anchor };
   await tx.state.put(OBJECT.codeInfo, key, record);
-  if (gtin !== undefined && stored?.gtin === undefined) await tx.state.put(OBJECT.codeByGtin, [gtin, ref.batchNo], ref);
+  if (gtin !== undefined && stored?.gtin === undefined)
+    await tx.state.put(OBJECT.codeByGtin, [gtin, ref.batchNo], ref);
   tx.emit('UpdateCodeInfo', { ...event, changed: true });
   return { record, changed: true };
 }
@@ -67,8 +79,14 @@ export async function updateCodeInfo(tx: Tx, payload: string): Promise<WriteResu
 /** The code info of a batch by GTIN and batch number, as a scan finds it. Any member may read it. */
 export async function findCodeInfo(tx: Tx, gtin: string, batchNo: string): Promise<CodeInfoRecord> {
   requireRole(tx.caller, 'FindCodeInfo', 'regulator', 'recall', 'enterprise');
-  const ref = await tx.state.get<{ companyId: string; productCode: string; batchNo: string }>(OBJECT.codeByGtin, [gtin, batchNo]);
-  const record = ref && (await tx.state.get<CodeInfoRecord>(OBJECT.codeInfo, [ref.companyId, ref.productCode, ref.batchNo]));
-  if (!record) throw new NotFoundError('CODE.NOT_FOUND', `no code information for GTIN ${gtin} batch ${batchNo}`);
+  const ref = await tx.state.get<{ companyId: string; productCode: string; batchNo: string }>(
+    OBJECT.codeByGtin,
+    [gtin, batchNo],
+  );
+  const record =
+    ref &&
+    (await tx.state.get<CodeInfoRecord>(OBJECT.codeInfo, [ref.companyId, ref.productCode, ref.batchNo]));
+  if (!record)
+    throw new NotFoundError('CODE.NOT_FOUND', `no code information for GTIN ${gtin} batch ${batchNo}`);
   return record;
 }

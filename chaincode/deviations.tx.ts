@@ -2,9 +2,19 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../src/errors/domain.error';
 import { itemCodeSchema } from '../src/catalogue/item.catalogue';
 import { codeSchema } from '../src/identifiers/code.schema';
-import { deviationId, type DeviationRecord, type OfficialResultRecord, type SelfTestRecord } from '../src/records/ledger.records';
+import {
+  deviationId,
+  type DeviationRecord,
+  type OfficialResultRecord,
+  type SelfTestRecord,
+} from '../src/records/ledger.records';
 import { parseJsonInput } from '../src/records/parse';
-import { compareItemResults, DEVIATION_RULES, SEVERITIES, type ComparisonOutcome } from '../src/rules/deviation.rules';
+import {
+  compareItemResults,
+  DEVIATION_RULES,
+  SEVERITIES,
+  type ComparisonOutcome,
+} from '../src/rules/deviation.rules';
 import { selectReference } from '../src/rules/pairing.rules';
 import { canonicalJson } from '../src/records/canonical-json';
 import { requireReader, requireRole } from './access.policy';
@@ -33,16 +43,30 @@ export const deviationClaimSchema = z
 
 export type DeviationClaimInput = z.output<typeof deviationClaimSchema>;
 
-async function referenceFor(tx: Tx, official: OfficialResultRecord, itemCode: string): Promise<SelfTestItemRef | undefined> {
-  const candidates = await tx.state.list<SelfTestItemRef>(OBJECT.selfTestByItem, [official.companyId, official.product.code, itemCode]);
+async function referenceFor(
+  tx: Tx,
+  official: OfficialResultRecord,
+  itemCode: string,
+): Promise<SelfTestItemRef | undefined> {
+  const candidates = await tx.state.list<SelfTestItemRef>(OBJECT.selfTestByItem, [
+    official.companyId,
+    official.product.code,
+    itemCode,
+  ]);
   return selectReference(official, candidates);
 }
 
-async function compareWith(tx: Tx, official: OfficialResultRecord, itemCode: string, selfTestId: string): Promise<ComparisonOutcome> {
+async function compareWith(
+  tx: Tx,
+  official: OfficialResultRecord,
+  itemCode: string,
+  selfTestId: string,
+): Promise<ComparisonOutcome> {
   const self = await tx.state.get<SelfTestRecord>(OBJECT.selfTest, [selfTestId]);
   const selfItem = self?.items.find((i) => i.itemCode === itemCode);
   const officialItem = official.items.find((i) => i.itemCode === itemCode);
-  if (!selfItem || !officialItem) throw new NotFoundError('DEVIATION.RECORD_MISSING', `${selfTestId} has no ${itemCode} result`);
+  if (!selfItem || !officialItem)
+    throw new NotFoundError('DEVIATION.RECORD_MISSING', `${selfTestId} has no ${itemCode} result`);
   return compareItemResults(officialItem, selfItem);
 }
 
@@ -53,14 +77,23 @@ function sameOutcome(stored: DeviationRecord, next: DeviationContent): boolean {
 
 type DeviationContent = Omit<DeviationRecord, 'anchor' | 'revision'>;
 
-async function requireOfficialItem(tx: Tx, claim: DeviationClaimInput): Promise<{ official: OfficialResultRecord; officialItem: JudgedItemResult }> {
+async function requireOfficialItem(
+  tx: Tx,
+  claim: DeviationClaimInput,
+): Promise<{ official: OfficialResultRecord; officialItem: JudgedItemResult }> {
   const official = await tx.state.get<OfficialResultRecord>(OBJECT.officialResult, [claim.officialResultId]);
-  if (!official) throw new NotFoundError('OFFICIAL_RESULT.NOT_FOUND', `official result ${claim.officialResultId} is not on the ledger`);
+  if (!official)
+    throw new NotFoundError(
+      'OFFICIAL_RESULT.NOT_FOUND',
+      `official result ${claim.officialResultId} is not on the ledger`,
+    );
   const officialItem = official.items.find((i) => i.itemCode === claim.itemCode);
   if (!officialItem) {
-    throw new ValidationError('DEVIATION.NO_SUCH_ITEM', `${claim.officialResultId} has no ${claim.itemCode} result`, [
-      { path: 'itemCode', message: 'not in the official result' },
-    ]);
+    throw new ValidationError(
+      'DEVIATION.NO_SUCH_ITEM',
+      `${claim.officialResultId} has no ${claim.itemCode} result`,
+      [{ path: 'itemCode', message: 'not in the official result' }],
+    );
   }
   return { official, officialItem };
 }
@@ -70,7 +103,11 @@ function label(value: string | null, none: string): string {
 }
 
 /** Refuses a claim whose reference or outcome differs from what the rules give on committed state. */
-function checkClaim(claim: DeviationClaimInput, referenceId: string | null, outcome: ComparisonOutcome | undefined): void {
+function checkClaim(
+  claim: DeviationClaimInput,
+  referenceId: string | null,
+  outcome: ComparisonOutcome | undefined,
+): void {
   const where = `${claim.officialResultId}/${claim.itemCode}`;
   if (referenceId !== claim.selfTestId) {
     throw new ConflictError(
@@ -107,7 +144,15 @@ function contentOf(
     batchNo: official.batchNo,
     officialVerdict: officialItem.judgement.verdict,
   };
-  if (!outcome) return { ...base, severity: null, rule: null, metrics: {}, selfVerdict: null, unit: officialItem.unit ?? null };
+  if (!outcome)
+    return {
+      ...base,
+      severity: null,
+      rule: null,
+      metrics: {},
+      selfVerdict: null,
+      unit: officialItem.unit ?? null,
+    };
   return {
     ...base,
     severity: outcome.severity,
@@ -121,8 +166,20 @@ function contentOf(
 }
 
 function eventOf(content: DeviationContent, changed: boolean): LedgerEvents['RecordDeviation'] {
-  const { id, officialResultId, selfTestId, companyId, productCode, itemCode, batchNo, severity, rule } = content;
-  return { id, officialResultId, selfTestId, companyId, productCode, itemCode, batchNo, severity, rule, changed };
+  const { id, officialResultId, selfTestId, companyId, productCode, itemCode, batchNo, severity, rule } =
+    content;
+  return {
+    id,
+    officialResultId,
+    selfTestId,
+    companyId,
+    productCode,
+    itemCode,
+    batchNo,
+    severity,
+    rule,
+    changed,
+  };
 }
 
 /** Records (or revises) the deviation of one official item result, after checking the claim. */
@@ -131,7 +188,9 @@ export async function recordDeviation(tx: Tx, payload: string): Promise<WriteRes
   const claim = parseJsonInput(deviationClaimSchema, payload, 'deviation');
   const { official, officialItem } = await requireOfficialItem(tx, claim);
   const reference = await referenceFor(tx, official, claim.itemCode);
-  const outcome = reference ? await compareWith(tx, official, claim.itemCode, reference.selfTestId) : undefined;
+  const outcome = reference
+    ? await compareWith(tx, official, claim.itemCode, reference.selfTestId)
+    : undefined;
   checkClaim(claim, reference ? reference.selfTestId : null, outcome);
   const content = contentOf(official, officialItem, claim, outcome);
   const stored = await tx.state.get<DeviationRecord>(OBJECT.deviation, [content.id]);
@@ -146,7 +205,12 @@ export async function recordDeviation(tx: Tx, payload: string): Promise<WriteRes
   }
   const record: DeviationRecord = { ...content, revision: (stored?.revision ?? 0) + 1, anchor: tx.anchor };
   await tx.state.put(OBJECT.deviation, [record.id], record);
-  if (!stored) await tx.state.put(OBJECT.deviationByItem, [record.companyId, record.productCode, record.itemCode, record.id], { id: record.id });
+  if (!stored)
+    await tx.state.put(
+      OBJECT.deviationByItem,
+      [record.companyId, record.productCode, record.itemCode, record.id],
+      { id: record.id },
+    );
   tx.emit('RecordDeviation', eventOf(record, true));
   return { record, changed: true };
 }
@@ -160,9 +224,16 @@ export async function getDeviation(tx: Tx, id: string): Promise<DeviationRecord>
 }
 
 /** The deviations of a company, optionally narrowed to a product and an item. */
-export async function listDeviations(tx: Tx, companyId: string, productCode: string, itemCode: string): Promise<DeviationRecord[]> {
+export async function listDeviations(
+  tx: Tx,
+  companyId: string,
+  productCode: string,
+  itemCode: string,
+): Promise<DeviationRecord[]> {
   requireReader(tx.caller, 'ListDeviations', companyId);
-  const attributes = [companyId, productCode, itemCode].filter((a, i, all) => a !== '' && all.slice(0, i).every((b) => b !== ''));
+  const attributes = [companyId, productCode, itemCode].filter(
+    (a, i, all) => a !== '' && all.slice(0, i).every((b) => b !== ''),
+  );
   const refs = await tx.state.list<{ id: string }>(OBJECT.deviationByItem, attributes);
   const records: DeviationRecord[] = [];
   for (const ref of refs) {

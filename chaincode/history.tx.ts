@@ -18,7 +18,9 @@ const HISTORY_KINDS = {
   codeinfo: { type: OBJECT.codeInfo, parts: 3 },
 } as const;
 
-const historyKindSchema = z.enum(Object.keys(HISTORY_KINDS) as [keyof typeof HISTORY_KINDS, ...(keyof typeof HISTORY_KINDS)[]]);
+const historyKindSchema = z.enum(
+  Object.keys(HISTORY_KINDS) as [keyof typeof HISTORY_KINDS, ...(keyof typeof HISTORY_KINDS)[]],
+);
 
 /**
  * Every committed version of one asset, newest first (regulators; batch histories for any
@@ -27,7 +29,8 @@ const historyKindSchema = z.enum(Object.keys(HISTORY_KINDS) as [keyof typeof HIS
 export async function getHistory(tx: Tx, kind: string, keyParts: string): Promise<HistoryEntry[]> {
   const parsedKind = parseInput(historyKindSchema, kind, 'history kind');
   const spec = HISTORY_KINDS[parsedKind];
-  if (parsedKind === 'batch' || parsedKind === 'codeinfo') requireRole(tx.caller, 'GetHistory', 'regulator', 'recall', 'enterprise');
+  if (parsedKind === 'batch' || parsedKind === 'codeinfo')
+    requireRole(tx.caller, 'GetHistory', 'regulator', 'recall', 'enterprise');
   else requireRole(tx.caller, 'GetHistory', 'regulator');
   let parts: unknown;
   try {
@@ -35,6 +38,10 @@ export async function getHistory(tx: Tx, kind: string, keyParts: string): Promis
   } catch {
     parts = undefined;
   }
-  const key = parseInput(z.array(z.string().min(1)).length(spec.parts, { error: `${parsedKind} keys have ${spec.parts} part(s)` }), parts, 'history key');
+  const key = parseInput(
+    z.array(z.string().min(1)).length(spec.parts, { error: `${parsedKind} keys have ${spec.parts} part(s)` }),
+    parts,
+    'history key',
+  );
   return tx.state.history(spec.type, key);
 }

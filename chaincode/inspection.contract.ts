@@ -6,8 +6,21 @@ import { findCodeInfo, updateCodeInfo } from './code-info.tx';
 import { getDeviation, listDeviations, recordDeviation } from './deviations.tx';
 import { getHistory } from './history.tx';
 import { getCompany, getInspector, listInspectors, registerCompany, registerInspector } from './parties.tx';
-import { getOfficialResult, getSelfTest, listOfficialItems, listSelfTestItems, submitOfficialResult, submitSelfTest } from './reports.tx';
-import { getSamplingTask, listSamplingTasks, openSamplingTask, updateSamplingTask, verifySamplingDraw } from './tasks.tx';
+import {
+  getOfficialResult,
+  getSelfTest,
+  listOfficialItems,
+  listSelfTestItems,
+  submitOfficialResult,
+  submitSelfTest,
+} from './reports.tx';
+import {
+  getSamplingTask,
+  listSamplingTasks,
+  openSamplingTask,
+  updateSamplingTask,
+  verifySamplingDraw,
+} from './tasks.tx';
 import { openTx, type Tx } from './tx.context';
 
 /**
@@ -19,7 +32,10 @@ import { openTx, type Tx } from './tx.context';
  * (`{"code":"ACCESS.ROLE","message":"…","details":[…]}`), so that a client on any ledger gets
  * the same stable code back.
  */
-@Info({ title: 'InspectionContract', description: 'Food-safety inspection chain: self-tests, official results, deviations, tasks, batches' })
+@Info({
+  title: 'InspectionContract',
+  description: 'Food-safety inspection chain: self-tests, official results, deviations, tasks, batches',
+})
 export class InspectionContract extends Contract {
   constructor() {
     super('inspection');
@@ -148,13 +164,23 @@ export class InspectionContract extends Contract {
 
   @Transaction(false)
   @Returns('string')
-  async ListSelfTestItems(ctx: Context, companyId: string, productCode: string, itemCode: string): Promise<string> {
+  async ListSelfTestItems(
+    ctx: Context,
+    companyId: string,
+    productCode: string,
+    itemCode: string,
+  ): Promise<string> {
     return InspectionContract.run(ctx, (tx) => listSelfTestItems(tx, companyId, productCode, itemCode));
   }
 
   @Transaction(false)
   @Returns('string')
-  async ListOfficialItems(ctx: Context, companyId: string, productCode: string, itemCode: string): Promise<string> {
+  async ListOfficialItems(
+    ctx: Context,
+    companyId: string,
+    productCode: string,
+    itemCode: string,
+  ): Promise<string> {
     return InspectionContract.run(ctx, (tx) => listOfficialItems(tx, companyId, productCode, itemCode));
   }
 
@@ -166,7 +192,12 @@ export class InspectionContract extends Contract {
 
   @Transaction(false)
   @Returns('string')
-  async ListDeviations(ctx: Context, companyId: string, productCode: string, itemCode: string): Promise<string> {
+  async ListDeviations(
+    ctx: Context,
+    companyId: string,
+    productCode: string,
+    itemCode: string,
+  ): Promise<string> {
     return InspectionContract.run(ctx, (tx) => listDeviations(tx, companyId, productCode, itemCode));
   }
 

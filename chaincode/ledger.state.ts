@@ -49,7 +49,12 @@ export class LedgerState {
       const seconds = Number(mod.timestamp.seconds.toString());
       const at = new Date(seconds * 1000 + Math.floor(mod.timestamp.nanos / 1e6)).toISOString();
       const text = Buffer.from(mod.value).toString('utf8');
-      entries.push({ txId: mod.txId, at, isDelete: mod.isDelete, value: mod.isDelete || text === '' ? null : (JSON.parse(text) as unknown) });
+      entries.push({
+        txId: mod.txId,
+        at,
+        isDelete: mod.isDelete,
+        value: mod.isDelete || text === '' ? null : (JSON.parse(text) as unknown),
+      });
     }
     return entries;
   }

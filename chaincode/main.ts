@@ -39,10 +39,14 @@ async function main(): Promise<void> {
   const options = (tls ? { ccid, address, tlsProps: tls } : { ccid, address }) as ChaincodeServerOpts;
   const server = Shim.server(createChaincode(), options);
   await server.start();
-  process.stdout.write(`${JSON.stringify({ msg: 'chaincode service listening', address, ccid, tls: tls !== undefined })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ msg: 'chaincode service listening', address, ccid, tls: tls !== undefined })}\n`,
+  );
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`chaincode service failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(
+    `chaincode service failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

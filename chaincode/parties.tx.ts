@@ -25,7 +25,8 @@ export async function registerCompany(tx: Tx, payload: string): Promise<WriteRes
   const input = parseJsonInput(companyInputSchema, payload, 'company');
   const stored = await tx.state.get<CompanyRecord>(OBJECT.company, [input.companyId]);
   const changed = !sameContent(stored, input);
-  const record: CompanyRecord = stored && !changed ? stored : { ...input, docType: 'Company', anchor: tx.anchor };
+  const record: CompanyRecord =
+    stored && !changed ? stored : { ...input, docType: 'Company', anchor: tx.anchor };
   if (changed) await tx.state.put(OBJECT.company, [input.companyId], record);
   tx.emit('RegisterCompany', { companyId: input.companyId, changed });
   return { record, changed };
@@ -37,7 +38,8 @@ export async function registerInspector(tx: Tx, payload: string): Promise<WriteR
   const input = parseJsonInput(inspectorInputSchema, payload, 'inspector');
   const stored = await tx.state.get<InspectorRecord>(OBJECT.inspector, [input.inspectorId]);
   const changed = !sameContent(stored, input);
-  const record: InspectorRecord = stored && !changed ? stored : { ...input, docType: 'Inspector', anchor: tx.anchor };
+  const record: InspectorRecord =
+    stored && !changed ? stored : { ...input, docType: 'Inspector', anchor: tx.anchor };
   if (changed) await tx.state.put(OBJECT.inspector, [input.inspectorId], record);
   tx.emit('RegisterInspector', { inspectorId: input.inspectorId, changed });
   return { record, changed };
@@ -50,9 +52,11 @@ export async function registerInspector(tx: Tx, payload: string): Promise<WriteR
 export async function requireCompanyRecord(tx: Tx, companyId: string): Promise<CompanyRecord> {
   const company = await tx.state.get<CompanyRecord>(OBJECT.company, [companyId]);
   if (!company) {
-    throw new NotFoundError('COMPANY.NOT_FOUND', `company ${companyId} is not registered; a regulator registers it first`, [
-      { path: 'companyId', message: 'not registered' },
-    ]);
+    throw new NotFoundError(
+      'COMPANY.NOT_FOUND',
+      `company ${companyId} is not registered; a regulator registers it first`,
+      [{ path: 'companyId', message: 'not registered' }],
+    );
   }
   return company;
 }

@@ -66,9 +66,11 @@ function finding(item: JudgedItemResult, samplingNo: string, sampledAt: string):
 }
 
 function conflict(kind: string, field: string, number: string): ConflictError {
-  return new ConflictError('REPORT.CONFLICT', `${kind} ${number} is already recorded with different content`, [
-    { path: field, message: 'already used for a different report' },
-  ]);
+  return new ConflictError(
+    'REPORT.CONFLICT',
+    `${kind} ${number} is already recorded with different content`,
+    [{ path: field, message: 'already used for a different report' }],
+  );
 }
 
 /** Records an enterprise's self-test report (enterprise role, own company only). */
@@ -86,7 +88,12 @@ export async function submitSelfTest(tx: Tx, payload: string): Promise<WriteResu
     tx.emit('SubmitSelfTest', { ...event, itemCodes: stored.items.map((i) => i.itemCode), changed: false });
     return { record: stored, changed: false };
   }
-  const record: SelfTestRecord = { ...judgeSelfTest(input), docType: 'SelfTestReport', inputHash, anchor: tx.anchor };
+  const record: SelfTestRecord = {
+    ...judgeSelfTest(input),
+    docType: 'SelfTestReport',
+    inputHash,
+    anchor: tx.anchor,
+  };
   await tx.state.put(OBJECT.selfTest, [id], record);
   for (const item of record.items) {
     const ref: SelfTestItemRef = {
@@ -97,23 +104,35 @@ export async function submitSelfTest(tx: Tx, payload: string): Promise<WriteResu
       testedAt: record.testedAt,
       verdict: item.judgement.verdict,
     };
-    await tx.state.put(OBJECT.selfTestByItem, [record.companyId, record.product.code, item.itemCode, id], ref);
+    await tx.state.put(
+      OBJECT.selfTestByItem,
+      [record.companyId, record.product.code, item.itemCode, id],
+      ref,
+    );
   }
   tx.emit('SubmitSelfTest', { ...event, itemCodes: record.items.map((i) => i.itemCode), changed: true });
   return { record, changed: true };
 }
 
 /** Records a regulator's official result; a targeted result completes the task it answers. */
-export async function submitOfficialResult(tx: Tx, payload: string): Promise<WriteResult<OfficialResultRecord>> {
+export async function submitOfficialResult(
+  tx: Tx,
+  payload: string,
+): Promise<WriteResult<OfficialResultRecord>> {
   requireRole(tx.caller, 'SubmitOfficialResult', 'regulator');
   const input = parseJsonInput(officialResultInputSchema, payload, 'official result');
   await requireCompanyRecord(tx, input.companyId);
   const id = officialResultId(input.samplingNo);
   const inputHash = contentHash(input);
   const stored = await tx.state.get<OfficialResultRecord>(OBJECT.officialResult, [id]);
-  const record: OfficialResultRecord =
-    stored ?? { ...judgeOfficialResult(input), docType: 'OfficialResult', inputHash, anchor: tx.anchor };
-  if (stored && stored.inputHash !== inputHash) throw conflict('official result', 'samplingNo', input.samplingNo);
+  const record: OfficialResultRecord = stored ?? {
+    ...judgeOfficialResult(input),
+    docType: 'OfficialResult',
+    inputHash,
+    anchor: tx.anchor,
+  };
+  if (stored && stored.inputHash !== inputHash)
+    throw conflict('official result', 'samplingNo', input.samplingNo);
   const event = {
     id,
     companyId: record.companyId,
@@ -138,7 +157,11 @@ export async function submitOfficialResult(tx: Tx, payload: string): Promise<Wri
       sampledAt: record.sampledAt,
       verdict: item.judgement.verdict,
     };
-    await tx.state.put(OBJECT.officialByItem, [record.companyId, record.product.code, item.itemCode, id], ref);
+    await tx.state.put(
+      OBJECT.officialByItem,
+      [record.companyId, record.product.code, item.itemCode, id],
+      ref,
+    );
   }
   const batchRef: OfficialBatchRef = {
     officialResultId: id,
@@ -148,7 +171,11 @@ export async function submitOfficialResult(tx: Tx, payload: string): Promise<Wri
     productName: record.product.name,
     findings: record.items.map((item) => finding(item, record.samplingNo, record.sampledAt)),
   };
-  await tx.state.put(OBJECT.officialByBatch, [record.companyId, record.product.code, record.batchNo, id], batchRef);
+  await tx.state.put(
+    OBJECT.officialByBatch,
+    [record.companyId, record.product.code, record.batchNo, id],
+    batchRef,
+  );
   if (record.taskId !== undefined) await completeTaskBy(tx, record.taskId, record);
   tx.emit('SubmitOfficialResult', { ...event, changed: true });
   return { record, changed: true };
@@ -165,19 +192,30 @@ export async function getSelfTest(tx: Tx, id: string): Promise<SelfTestRecord> {
 /** An official result, for the company concerned or a regulator. */
 export async function getOfficialResult(tx: Tx, id: string): Promise<OfficialResultRecord> {
   const record = await tx.state.get<OfficialResultRecord>(OBJECT.officialResult, [id]);
-  if (!record) throw new NotFoundError('OFFICIAL_RESULT.NOT_FOUND', `official result ${id} is not on the ledger`);
+  if (!record)
+    throw new NotFoundError('OFFICIAL_RESULT.NOT_FOUND', `official result ${id} is not on the ledger`);
   requireReader(tx.caller, 'GetOfficialResult', record.companyId);
   return record;
 }
 
 /** Every self-test item result of one company + product + item: the pairing candidates. */
-export async function listSelfTestItems(tx: Tx, companyId: string, productCode: string, itemCode: string): Promise<SelfTestItemRef[]> {
+export async function listSelfTestItems(
+  tx: Tx,
+  companyId: string,
+  productCode: string,
+  itemCode: string,
+): Promise<SelfTestItemRef[]> {
   requireReader(tx.caller, 'ListSelfTestItems', companyId);
   return tx.state.list<SelfTestItemRef>(OBJECT.selfTestByItem, [companyId, productCode, itemCode]);
 }
 
 /** Every official item result of one company + product + item. */
-export async function listOfficialItems(tx: Tx, companyId: string, productCode: string, itemCode: string): Promise<OfficialItemRef[]> {
+export async function listOfficialItems(
+  tx: Tx,
+  companyId: string,
+  productCode: string,
+  itemCode: string,
+): Promise<OfficialItemRef[]> {
   requireReader(tx.caller, 'ListOfficialItems', companyId);
   return tx.state.list<OfficialItemRef>(OBJECT.officialByItem, [companyId, productCode, itemCode]);
 }

@@ -18,7 +18,8 @@ type ChaincodeFromContractClass = new (
 ) => ChaincodeInterface;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module without typings
-const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract') as ChaincodeFromContractClass;
+const ChaincodeFromContract =
+  require('fabric-shim/lib/contract-spi/chaincodefromcontract') as ChaincodeFromContractClass;
 
 /** The chaincode name and version it reports in its metadata. */
 export const CHAINCODE_TITLE = 'food-inspection';

@@ -4,7 +4,12 @@ import { itemCodeSchema } from '../src/catalogue/item.catalogue';
 import { drawCandidates, drawSeed, type DrawCandidate } from '../src/draw/random-draw';
 import { codeSchema } from '../src/identifiers/code.schema';
 import { companyIdSchema } from '../src/identifiers/credit-code.identifier';
-import type { InspectorRecord, OfficialResultRecord, SamplingTaskRecord, TaskStatus } from '../src/records/ledger.records';
+import type {
+  InspectorRecord,
+  OfficialResultRecord,
+  SamplingTaskRecord,
+  TaskStatus,
+} from '../src/records/ledger.records';
 import { parseJsonInput } from '../src/records/parse';
 import { requireRole } from './access.policy';
 import { OBJECT } from './ledger.keys';
@@ -62,9 +67,18 @@ export async function openSamplingTask(tx: Tx, payload: string): Promise<WriteRe
     active: i.active,
   }));
   const seed = drawSeed(tx.txId, input.taskId);
-  const draw = drawCandidates({ seed, candidates: pool, companyRegion: company.region, exclusion: input.exclusion, count: input.count });
+  const draw = drawCandidates({
+    seed,
+    candidates: pool,
+    companyRegion: company.region,
+    exclusion: input.exclusion,
+    count: input.count,
+  });
   if (draw.selected.length === 0) {
-    throw new ConflictError('DRAW.NO_ELIGIBLE_INSPECTOR', `no active inspector outside region ${company.region} is registered`);
+    throw new ConflictError(
+      'DRAW.NO_ELIGIBLE_INSPECTOR',
+      `no active inspector outside region ${company.region} is registered`,
+    );
   }
   const record: SamplingTaskRecord = {
     docType: 'SamplingTask',
@@ -87,17 +101,31 @@ export async function openSamplingTask(tx: Tx, payload: string): Promise<WriteRe
   await tx.state.put(OBJECT.task, [record.id], record);
   await tx.state.put(OBJECT.taskByCompany, [record.companyId, record.id], { id: record.id });
   for (const itemCode of itemCodes) {
-    await tx.state.put(OBJECT.openTaskByItem, [record.companyId, record.productCode, itemCode], { id: record.id });
+    await tx.state.put(OBJECT.openTaskByItem, [record.companyId, record.productCode, itemCode], {
+      id: record.id,
+    });
   }
   tx.emit('OpenSamplingTask', eventOf(record, true));
   return { record, changed: true };
 }
 
 function eventOf(task: SamplingTaskRecord, changed: boolean) {
-  return { id: task.id, companyId: task.companyId, productCode: task.productCode, itemCodes: [...task.itemCodes], inspectors: [...task.inspectors], changed };
+  return {
+    id: task.id,
+    companyId: task.companyId,
+    productCode: task.productCode,
+    itemCodes: [...task.itemCodes],
+    inspectors: [...task.inspectors],
+    changed,
+  };
 }
 
-async function openTaskFor(tx: Tx, companyId: string, productCode: string, itemCodes: readonly string[]): Promise<SamplingTaskRecord | undefined> {
+async function openTaskFor(
+  tx: Tx,
+  companyId: string,
+  productCode: string,
+  itemCodes: readonly string[],
+): Promise<SamplingTaskRecord | undefined> {
   for (const itemCode of itemCodes) {
     const ref = await tx.state.get<{ id: string }>(OBJECT.openTaskByItem, [companyId, productCode, itemCode]);
     if (ref) return tx.state.get<SamplingTaskRecord>(OBJECT.task, [ref.id]);
@@ -105,11 +133,18 @@ async function openTaskFor(tx: Tx, companyId: string, productCode: string, itemC
   return undefined;
 }
 
-async function setStatus(tx: Tx, task: SamplingTaskRecord, status: TaskStatus, note?: string): Promise<SamplingTaskRecord> {
-  const entry = note === undefined ? { status, at: tx.at, txId: tx.txId } : { status, at: tx.at, txId: tx.txId, note };
+async function setStatus(
+  tx: Tx,
+  task: SamplingTaskRecord,
+  status: TaskStatus,
+  note?: string,
+): Promise<SamplingTaskRecord> {
+  const entry =
+    note === undefined ? { status, at: tx.at, txId: tx.txId } : { status, at: tx.at, txId: tx.txId, note };
   const record: SamplingTaskRecord = { ...task, status, statusHistory: [...task.statusHistory, entry] };
   await tx.state.put(OBJECT.task, [task.id], record);
-  for (const itemCode of task.itemCodes) await tx.state.delete(OBJECT.openTaskByItem, [task.companyId, task.productCode, itemCode]);
+  for (const itemCode of task.itemCodes)
+    await tx.state.delete(OBJECT.openTaskByItem, [task.companyId, task.productCode, itemCode]);
   return record;
 }
 
@@ -134,7 +169,9 @@ export async function updateSamplingTask(tx: Tx, payload: string): Promise<Write
     return { record: task, changed: false };
   }
   if (task.status !== 'open') {
-    throw new ConflictError('TASK.CLOSED', `task ${task.id} is already ${task.status}`, [{ path: 'status', message: `the task is ${task.status}` }]);
+    throw new ConflictError('TASK.CLOSED', `task ${task.id} is already ${task.status}`, [
+      { path: 'status', message: `the task is ${task.status}` },
+    ]);
   }
   const record = await setStatus(tx, task, input.status, input.note);
   tx.emit('UpdateSamplingTask', { id: task.id, status: record.status, changed: true });
@@ -154,7 +191,11 @@ export async function getSamplingTask(tx: Tx, taskId: string): Promise<SamplingT
 }
 
 /** A company's tasks, optionally with one status, for regulators. */
-export async function listSamplingTasks(tx: Tx, companyId: string, status: string): Promise<SamplingTaskRecord[]> {
+export async function listSamplingTasks(
+  tx: Tx,
+  companyId: string,
+  status: string,
+): Promise<SamplingTaskRecord[]> {
   requireRole(tx.caller, 'ListSamplingTasks', 'regulator');
   const refs = await tx.state.list<{ id: string }>(OBJECT.taskByCompany, companyId === '' ? [] : [companyId]);
   const tasks: SamplingTaskRecord[] = [];

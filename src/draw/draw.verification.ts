@@ -14,8 +14,23 @@ export interface DrawVerification {
 /** Re-runs a task's draw from its creating transaction id and stored pool. */
 export function verifyDraw(task: SamplingTaskRecord): DrawVerification {
   const seed = drawSeed(task.txId, task.id);
-  const redraw = drawCandidates({ seed, candidates: task.pool, companyRegion: task.companyRegion, exclusion: task.exclusion, count: task.count });
+  const redraw = drawCandidates({
+    seed,
+    candidates: task.pool,
+    companyRegion: task.companyRegion,
+    exclusion: task.exclusion,
+    count: task.count,
+  });
   const seedMatches = seed === task.seed;
-  const sameSelection = redraw.selected.length === task.inspectors.length && redraw.selected.every((id, i) => task.inspectors[i] === id);
-  return { taskId: task.id, seed: task.seed, seedMatches, inspectors: task.inspectors, redrawn: redraw.selected, valid: seedMatches && sameSelection };
+  const sameSelection =
+    redraw.selected.length === task.inspectors.length &&
+    redraw.selected.every((id, i) => task.inspectors[i] === id);
+  return {
+    taskId: task.id,
+    seed: task.seed,
+    seedMatches,
+    inspectors: task.inspectors,
+    redrawn: redraw.selected,
+    valid: seedMatches && sameSelection,
+  };
 }

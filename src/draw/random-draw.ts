@@ -54,7 +54,11 @@ export interface DrawResult {
 
 /** The seed of a draw from the creating transaction's id and the task's id. */
 export function drawSeed(txId: string, taskId: string): string {
-  return createHash('sha256').update(txId, 'utf8').update(Buffer.from([0])).update(taskId, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(txId, 'utf8')
+    .update(Buffer.from([0]))
+    .update(taskId, 'utf8')
+    .digest('hex');
 }
 
 /** The ordering key of one candidate under a seed. */
@@ -69,7 +73,8 @@ export function drawKey(seed: string, candidateId: string): string {
  */
 export function drawCandidates(request: DrawRequest): DrawResult {
   if (!/^[0-9a-f]{64}$/.test(request.seed)) throw new RangeError('the seed is 64 lower-case hex characters');
-  if (!Number.isInteger(request.count) || request.count < 1) throw new RangeError('count is a positive integer');
+  if (!Number.isInteger(request.count) || request.count < 1)
+    throw new RangeError('count is a positive integer');
   const prefix = request.companyRegion.slice(0, PREFIX_LENGTH[request.exclusion ?? 'county']);
   const excludeIds = new Set(request.excludeIds ?? []);
   const seen = new Set<string>();

@@ -27,5 +27,6 @@ export const batchNoSchema = z
   .min(1, { error: 'batchNo must not be empty' })
   .max(20, { error: 'batchNo has at most 20 characters (GS1 AI 10)' })
   .regex(/^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]+$/, {
-    error: 'batchNo may only use the GS1 AI encodable character set 82 (letters, digits and !"%&\'()*+,-./:;<=>?_)',
+    error:
+      'batchNo may only use the GS1 AI encodable character set 82 (letters, digits and !"%&\'()*+,-./:;<=>?_)',
   });

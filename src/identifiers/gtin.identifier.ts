@@ -22,7 +22,11 @@ export function gtinCheckDigit(body: string): string {
 
 /** True when `gtin` is 8, 12, 13 or 14 digits with a correct check digit. */
 export function isValidGtin(gtin: string): boolean {
-  return /^\d+$/.test(gtin) && GTIN_LENGTHS.has(gtin.length) && gtinCheckDigit(gtin.slice(0, -1)) === gtin.slice(-1);
+  return (
+    /^\d+$/.test(gtin) &&
+    GTIN_LENGTHS.has(gtin.length) &&
+    gtinCheckDigit(gtin.slice(0, -1)) === gtin.slice(-1)
+  );
 }
 
 /** The 14-digit form of a valid GTIN. */

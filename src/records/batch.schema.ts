@@ -26,7 +26,11 @@ export const batchInputSchema = z
     productName: z.string().trim().min(1).max(200).optional(),
     batchNo: batchNoSchema,
     productionDate: isoDateSchema,
-    quantity: z.number({ error: 'quantity must be a number' }).int({ error: 'quantity must be a whole number' }).positive({ error: 'quantity must be positive' }).optional(),
+    quantity: z
+      .number({ error: 'quantity must be a number' })
+      .int({ error: 'quantity must be a whole number' })
+      .positive({ error: 'quantity must be positive' })
+      .optional(),
     unit: z.string().trim().min(1).max(16).optional(),
   })
   .strict();
@@ -55,7 +59,8 @@ export const recallInputSchema = z
     const seen = new Set<string>();
     recall.batches.forEach((b, index) => {
       const key = `${b.companyId}/${b.productCode}/${b.batchNo}`;
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['batches', index], message: `${key} is listed twice` });
+      if (seen.has(key))
+        ctx.addIssue({ code: 'custom', path: ['batches', index], message: `${key} is listed twice` });
       seen.add(key);
     });
   });

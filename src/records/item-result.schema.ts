@@ -9,7 +9,9 @@ import { unitDimension, unitSchema, type UnitCode } from '../units/unit.conversi
  * product's category apply when they are absent.
  */
 const finite = (what: string) =>
-  z.number({ error: `${what} must be a number` }).refine(Number.isFinite, { error: `${what} must be finite` });
+  z
+    .number({ error: `${what} must be a number` })
+    .refine(Number.isFinite, { error: `${what} must be finite` });
 
 export const verdictSchema = z.enum(['pass', 'fail'], { error: 'must be "pass" or "fail"' });
 export const limitTypeSchema = z.enum(['max', 'min'], { error: 'must be "max" or "min"' });
@@ -20,13 +22,21 @@ export const qualitativeResultSchema = z.enum(['detected', 'not-detected'], {
 export const itemResultInputSchema = z
   .object({
     itemCode: itemCodeSchema,
-    value: finite('value').refine((v) => v >= 0, { error: 'value must not be negative' }).optional(),
+    value: finite('value')
+      .refine((v) => v >= 0, { error: 'value must not be negative' })
+      .optional(),
     nd: z.boolean({ error: 'nd must be true or false' }).optional(),
-    lod: finite('lod').refine((v) => v >= 0, { error: 'lod must not be negative' }).optional(),
+    lod: finite('lod')
+      .refine((v) => v >= 0, { error: 'lod must not be negative' })
+      .optional(),
     result: qualitativeResultSchema.optional(),
     unit: unitSchema.optional(),
-    uncertainty: finite('uncertainty').refine((v) => v >= 0, { error: 'uncertainty must not be negative' }).optional(),
-    limit: finite('limit').refine((v) => v >= 0, { error: 'limit must not be negative' }).optional(),
+    uncertainty: finite('uncertainty')
+      .refine((v) => v >= 0, { error: 'uncertainty must not be negative' })
+      .optional(),
+    limit: finite('limit')
+      .refine((v) => v >= 0, { error: 'limit must not be negative' })
+      .optional(),
     limitType: limitTypeSchema.optional(),
     verdict: verdictSchema,
   })
@@ -56,7 +66,8 @@ type RawItem = {
 
 /** A pathogen (detected / not detected in 25 g) carries a result and nothing numeric. */
 function checkQualitative(item: RawItem, issue: Issue): void {
-  if (item.result === undefined) issue('result', `${item.itemCode} is qualitative: give result "detected" or "not-detected"`);
+  if (item.result === undefined)
+    issue('result', `${item.itemCode} is qualitative: give result "detected" or "not-detected"`);
   for (const field of ['value', 'nd', 'lod', 'unit', 'uncertainty', 'limit', 'limitType'] as const) {
     if (item[field] !== undefined) issue(field, `${item.itemCode} is qualitative: ${field} does not apply`);
   }
@@ -64,13 +75,19 @@ function checkQualitative(item: RawItem, issue: Issue): void {
 
 /** A quantitative item carries a value or nd, and a unit of the item's dimension. */
 function checkQuantitative(item: RawItem, catalogueUnit: UnitCode | null, issue: Issue): void {
-  if (item.result !== undefined) issue('result', `${item.itemCode} is quantitative: give value or nd, not result`);
+  if (item.result !== undefined)
+    issue('result', `${item.itemCode} is quantitative: give value or nd, not result`);
   const nd = item.nd === true;
   if (nd && item.value !== undefined) issue('value', 'a value cannot be given with nd: true');
   if (!nd && item.value === undefined) issue('value', 'give value, or nd: true with its lod');
-  if (nd && item.uncertainty !== undefined) issue('uncertainty', 'an uncertainty cannot be given with nd: true');
+  if (nd && item.uncertainty !== undefined)
+    issue('uncertainty', 'an uncertainty cannot be given with nd: true');
   if (item.limitType !== undefined && item.limit === undefined) issue('limitType', 'limitType needs a limit');
-  if (item.unit !== undefined && catalogueUnit !== null && unitDimension(item.unit) !== unitDimension(catalogueUnit)) {
+  if (
+    item.unit !== undefined &&
+    catalogueUnit !== null &&
+    unitDimension(item.unit) !== unitDimension(catalogueUnit)
+  ) {
     issue(
       'unit',
       `${item.unit} cannot express ${item.itemCode}, which is measured in ${catalogueUnit}: a count and a mass fraction are not comparable`,

@@ -9,7 +9,14 @@ import type { DeviationRule, Severity } from '../rules/deviation.rules';
 export interface LedgerEvents {
   RegisterCompany: { companyId: string; changed: boolean };
   RegisterInspector: { inspectorId: string; changed: boolean };
-  SubmitSelfTest: { id: string; companyId: string; productCode: string; batchNo: string; itemCodes: string[]; changed: boolean };
+  SubmitSelfTest: {
+    id: string;
+    companyId: string;
+    productCode: string;
+    batchNo: string;
+    itemCodes: string[];
+    changed: boolean;
+  };
   SubmitOfficialResult: {
     id: string;
     companyId: string;
@@ -33,13 +40,27 @@ export interface LedgerEvents {
     rule: DeviationRule | null;
     changed: boolean;
   };
-  OpenSamplingTask: { id: string; companyId: string; productCode: string; itemCodes: string[]; inspectors: string[]; changed: boolean };
+  OpenSamplingTask: {
+    id: string;
+    companyId: string;
+    productCode: string;
+    itemCodes: string[];
+    inspectors: string[];
+    changed: boolean;
+  };
   UpdateSamplingTask: { id: string; status: string; changed: boolean };
   RegisterBatch: { companyId: string; productCode: string; batchNo: string; changed: boolean };
   LockBatch: BatchEvent;
   UnlockBatch: BatchEvent;
   RecallBatches: { id: string; level: 1 | 2 | 3; batches: BatchEvent[]; changed: boolean };
-  UpdateCodeInfo: { companyId: string; productCode: string; batchNo: string; gtin?: string; status: BatchStatus; changed: boolean };
+  UpdateCodeInfo: {
+    companyId: string;
+    productCode: string;
+    batchNo: string;
+    gtin?: string;
+    status: BatchStatus;
+    changed: boolean;
+  };
 }
 
 /** What a batch event says of the batch. */

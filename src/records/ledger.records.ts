@@ -83,7 +83,11 @@ export interface SamplingTaskRecord {
   readonly companyId: string;
   readonly productCode: string;
   readonly itemCodes: readonly string[];
-  readonly reason: { readonly deviationId?: string; readonly officialResultId?: string; readonly note?: string };
+  readonly reason: {
+    readonly deviationId?: string;
+    readonly officialResultId?: string;
+    readonly note?: string;
+  };
   readonly status: TaskStatus;
   readonly inspectors: readonly string[];
   readonly seed: string;
@@ -94,7 +98,12 @@ export interface SamplingTaskRecord {
   readonly count: number;
   /** The transaction that created the task and whose id seeded the draw. */
   readonly txId: string;
-  readonly statusHistory: readonly { readonly status: TaskStatus; readonly at: string; readonly txId: string; readonly note?: string }[];
+  readonly statusHistory: readonly {
+    readonly status: TaskStatus;
+    readonly at: string;
+    readonly txId: string;
+    readonly note?: string;
+  }[];
   readonly anchor: Anchor;
 }
 

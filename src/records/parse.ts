@@ -7,7 +7,12 @@ import { ValidationError, type FieldIssue } from '../errors/domain.error';
  * through which outside data becomes a domain value, in the gateway and in the chaincode.
  * @throws {ValidationError} code `INPUT.INVALID` (or the given code) when the input does not parse.
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string, code = 'INPUT.INVALID'): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+  code = 'INPUT.INVALID',
+): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const details: FieldIssue[] = result.error.issues.map((issue) => ({

@@ -6,7 +6,11 @@ import { regionSchema } from '../identifiers/region.identifier';
 /** The parties the ledger knows: companies under supervision and the inspectors in the draw pool. */
 
 const nameSchema = (what: string) =>
-  z.string({ error: `${what} is required` }).trim().min(1, { error: `${what} must not be empty` }).max(200);
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, { error: `${what} must not be empty` })
+    .max(200);
 
 /** A company (企业) registered by a regulator, with the region it is supervised in. */
 export const companyInputSchema = z

@@ -3,7 +3,9 @@ import { foodCategorySchema } from '../catalogue/food-category.catalogue';
 import { batchNoSchema, codeSchema } from '../identifiers/code.schema';
 import { companyIdSchema } from '../identifiers/credit-code.identifier';
 import { gtinSchema } from '../identifiers/gtin.identifier';
-import { dateOfInstant, isoDateSchema, isoInstantSchema } from '../time/iso-time';
+import { dateOfInstant, isInstant, isoDateSchema, isoInstantSchema } from '../time/iso-time';
+import { findItem } from '../catalogue/item.catalogue';
+import { unitDimension } from '../units/unit.conversion';
 import { applicableLimit, judgeItem, type JudgedItemResult } from '../rules/verdict.rules';
 import { itemResultInputSchema, type ItemResultInput } from './item-result.schema';
 
@@ -18,14 +20,22 @@ export const productSchema = z
   .object({
     code: codeSchema('product.code'),
     gtin: gtinSchema.optional(),
-    name: z.string({ error: 'product.name is required' }).trim().min(1, { error: 'product.name must not be empty' }).max(200),
+    name: z
+      .string({ error: 'product.name is required' })
+      .trim()
+      .min(1, { error: 'product.name must not be empty' })
+      .max(200),
     category: foodCategorySchema.optional(),
   })
   .strict();
 
 export const labSchema = z
   .object({
-    name: z.string({ error: 'lab.name is required' }).trim().min(1, { error: 'lab.name must not be empty' }).max(200),
+    name: z
+      .string({ error: 'lab.name is required' })
+      .trim()
+      .min(1, { error: 'lab.name must not be empty' })
+      .max(200),
     accreditationNo: z.string().trim().max(64).optional(),
   })
   .strict();
@@ -48,15 +58,35 @@ interface ReportShape {
   readonly items: readonly ItemResultInput[];
 }
 
-/** Adds an issue for every repeated item and every quantitative item that has no limit. */
-function checkItems(report: ReportShape, onDate: string, ctx: z.RefinementCtx): void {
+/**
+ * True when an item is well-formed enough to look up its limit: its code is known, it is
+ * quantitative, and its unit (if given) has the item's dimension. Anything else has already
+ * been reported against its own field.
+ */
+function limitCanBeChecked(item: ItemResultInput): boolean {
+  const catalogueItem = findItem(item.itemCode);
+  if (!catalogueItem || catalogueItem.kind === 'pathogen' || item.result !== undefined) return false;
+  if (item.unit === undefined || catalogueItem.unit === null) return true;
+  return unitDimension(item.unit) === unitDimension(catalogueItem.unit);
+}
+
+/**
+ * Adds an issue for every repeated item and every quantitative item that has no limit. `onDate`
+ * is undefined when the date field itself is invalid (already reported), and then no limit is
+ * looked up.
+ */
+function checkItems(report: ReportShape, onDate: string | undefined, ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
   report.items.forEach((item, index) => {
     if (seen.has(item.itemCode)) {
-      ctx.addIssue({ code: 'custom', path: ['items', index, 'itemCode'], message: `${item.itemCode} appears twice in one report` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['items', index, 'itemCode'],
+        message: `${item.itemCode} appears twice in one report`,
+      });
     }
     seen.add(item.itemCode);
-    if (item.result !== undefined) return;
+    if (onDate === undefined || !limitCanBeChecked(item)) return;
     if (!applicableLimit(item, { category: report.product.category, onDate })) {
       const why =
         report.product.category === undefined
@@ -67,7 +97,16 @@ function checkItems(report: ReportShape, onDate: string, ctx: z.RefinementCtx): 
   });
 }
 
-function judgeAll(items: readonly ItemResultInput[], category: ReportShape['product']['category'], onDate: string): JudgedItemResult[] {
+/** The date of an instant field, or undefined when the field did not parse. */
+function dateOf(instant: string): string | undefined {
+  return isInstant(instant) ? dateOfInstant(instant) : undefined;
+}
+
+function judgeAll(
+  items: readonly ItemResultInput[],
+  category: ReportShape['product']['category'],
+  onDate: string,
+): JudgedItemResult[] {
   return items.map((item) => judgeItem(item, { category, onDate }));
 }
 
@@ -76,7 +115,7 @@ export const selfTestInputSchema = z
   .object({ reportNo: codeSchema('reportNo'), ...reportBody })
   .strict()
   .superRefine((report, ctx) => {
-    checkItems(report, dateOfInstant(report.testedAt), ctx);
+    checkItems(report, dateOf(report.testedAt), ctx);
   });
 
 export const SAMPLING_TYPES = ['supervision', 'risk-monitoring', 'targeted', 're-inspection'] as const;
@@ -92,16 +131,22 @@ export const officialResultInputSchema = z
   })
   .strict()
   .superRefine((result, ctx) => {
-    checkItems(result, dateOfInstant(result.sampledAt), ctx);
+    checkItems(result, dateOf(result.sampledAt), ctx);
   });
 
 export type SelfTestInput = z.output<typeof selfTestInputSchema>;
 export type OfficialResultInput = z.output<typeof officialResultInputSchema>;
 
 /** The judged content of a self-test report, as the ledger stores it (without its anchor). */
-export type SelfTestContent = Omit<SelfTestInput, 'items'> & { readonly id: string; readonly items: JudgedItemResult[] };
+export type SelfTestContent = Omit<SelfTestInput, 'items'> & {
+  readonly id: string;
+  readonly items: JudgedItemResult[];
+};
 /** The judged content of an official result, as the ledger stores it (without its anchor). */
-export type OfficialResultContent = Omit<OfficialResultInput, 'items'> & { readonly id: string; readonly items: JudgedItemResult[] };
+export type OfficialResultContent = Omit<OfficialResultInput, 'items'> & {
+  readonly id: string;
+  readonly items: JudgedItemResult[];
+};
 
 /** The ledger id of a self-test report: its number is unique within its company. */
 export function selfTestId(companyId: string, reportNo: string): string {

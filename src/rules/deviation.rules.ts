@@ -3,7 +3,7 @@ import type { Verdict } from '../records/item-result.schema';
 import { convertValue, toMassFraction, type UnitCode } from '../units/unit.conversion';
 import { dec, forDecision, toDecimalString, toReportedNumber, type BigNumber } from './decimal';
 import { DEVIATION_THRESHOLDS, type DeviationThresholds } from './deviation.thresholds';
-import { comparableValue, type JudgedItemResult } from './verdict.rules';
+import { comparableValue, judge, type JudgedItemResult } from './verdict.rules';
 
 /**
  * The on-chain spot check (链上点检): an enterprise's self-test figure against the official
@@ -18,12 +18,23 @@ import { comparableValue, type JudgedItemResult } from './verdict.rules';
  *    the mean mass fraction; |z| ≥ 3 high if z > 0 else warning, 2 ≤ |z| < 3 warning;
  * 5. `self-reported-fail` — none of 2–4 fired, the self-test fails and the official passes: info.
  * Qualitative items only ever give rule 1 or 5; both sides not detected gives nothing.
+ *
+ * Both verdicts are recomputed against one limit — the one applied to the official result (the
+ * limit in force on the sampling date, or the one the official lab declared) — so that a
+ * self-test judged against a looser declared limit or an older edition cannot make a conflict
+ * of its own. The self-test keeps its own judgement on its record.
  */
 
 export const SEVERITIES = ['critical', 'high', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const DEVIATION_RULES = ['verdict-conflict', 'microbial-log', 'en-number', 'horwitz-z', 'self-reported-fail'] as const;
+export const DEVIATION_RULES = [
+  'verdict-conflict',
+  'microbial-log',
+  'en-number',
+  'horwitz-z',
+  'self-reported-fail',
+] as const;
 export type DeviationRule = (typeof DEVIATION_RULES)[number];
 
 /** The figures behind a comparison, rounded to 4 decimals for reporting. */
@@ -71,17 +82,37 @@ function figuresOf(official: JudgedItemResult, self: JudgedItemResult): Figures 
   const unit = official.unit;
   const selfUnit = self.unit;
   if (unit === undefined || selfUnit === undefined) throw new RangeError(`${official.itemCode} has no unit`);
-  const selfInO = self.nd === true
-    ? self.lod === undefined ? dec(0) : inUnit(self.lod, selfUnit, unit).div(2)
-    : inUnit(self.value ?? 0, selfUnit, unit);
+  const selfInO =
+    self.nd === true
+      ? self.lod === undefined
+        ? dec(0)
+        : inUnit(self.lod, selfUnit, unit).div(2)
+      : inUnit(self.value ?? 0, selfUnit, unit);
   const figures: Figures = { xO: comparableValue(official), xS: selfInO, unit };
   const uO = official.uncertainty === undefined ? undefined : dec(official.uncertainty);
   const uS = self.uncertainty === undefined ? undefined : inUnit(self.uncertainty, selfUnit, unit);
   return { ...figures, ...(uO ? { uO } : {}), ...(uS ? { uS } : {}) };
 }
 
+/** The self-test's verdict under the official result's limit, converted to the self-test's unit. */
+export function selfVerdictUnderOfficialLimit(official: JudgedItemResult, self: JudgedItemResult): Verdict {
+  const limit = official.judgement.limit;
+  if (self.result !== undefined || limit === null) return self.judgement.verdict;
+  const from = official.unit;
+  const to = self.unit;
+  const converted = from !== undefined && to !== undefined ? convertValue(limit, from, to) : limit;
+  return judge(self, {
+    limit: converted,
+    limitType: official.judgement.limitType,
+    basis: official.judgement.basis,
+  }).verdict;
+}
+
 /** The Horwitz–Thompson reproducibility standard deviation for a mass fraction `c`. */
-export function horwitzSigma(c: BigNumber, thresholds: DeviationThresholds = DEVIATION_THRESHOLDS): BigNumber {
+export function horwitzSigma(
+  c: BigNumber,
+  thresholds: DeviationThresholds = DEVIATION_THRESHOLDS,
+): BigNumber {
   if (c.lt(dec(thresholds.horwitzLowBound))) return c.times('0.22');
   if (c.lte(dec(thresholds.horwitzHighBound))) return c.pow('0.8495').times('0.02');
   return c.sqrt().times('0.01');
@@ -98,13 +129,15 @@ interface Finding {
 
 function microbialFinding(delta: BigNumber, t: DeviationThresholds): Finding | null {
   const size = forDecision(delta.abs());
-  if (size.gte(dec(t.microbialHighLog))) return { severity: delta.gt(0) ? 'high' : 'warning', rule: 'microbial-log' };
+  if (size.gte(dec(t.microbialHighLog)))
+    return { severity: delta.gt(0) ? 'high' : 'warning', rule: 'microbial-log' };
   if (size.gte(dec(t.microbialWarningLog))) return { severity: 'warning', rule: 'microbial-log' };
   return null;
 }
 
 function enFinding(en: BigNumber, f: Figures, t: DeviationThresholds): Finding | null {
-  if (forDecision(en.abs()).gt(dec(t.enLimit))) return { severity: f.xO.gt(f.xS) ? 'high' : 'warning', rule: 'en-number' };
+  if (forDecision(en.abs()).gt(dec(t.enLimit)))
+    return { severity: f.xO.gt(f.xS) ? 'high' : 'warning', rule: 'en-number' };
   return null;
 }
 
@@ -154,10 +187,11 @@ export function compareItemResults(
   self: JudgedItemResult,
   thresholds: DeviationThresholds = DEVIATION_THRESHOLDS,
 ): ComparisonOutcome {
-  if (official.itemCode !== self.itemCode) throw new RangeError('only results of the same item can be compared');
+  if (official.itemCode !== self.itemCode)
+    throw new RangeError('only results of the same item can be compared');
   const item = requireItem(official.itemCode);
   const officialVerdict = official.judgement.verdict;
-  const selfVerdict = self.judgement.verdict;
+  const selfVerdict = selfVerdictUnderOfficialLimit(official, self);
   const base = { officialVerdict, selfVerdict, unit: official.unit ?? null };
   const verdictOnly = (finding: Finding | null, metrics: DeviationMetrics = {}): ComparisonOutcome => ({
     ...base,
@@ -165,8 +199,14 @@ export function compareItemResults(
     rule: finding?.rule ?? null,
     metrics,
   });
-  const conflict: Finding | null = officialVerdict === 'fail' && selfVerdict === 'pass' ? { severity: 'critical', rule: 'verdict-conflict' } : null;
-  const selfFail: Finding | null = selfVerdict === 'fail' && officialVerdict === 'pass' ? { severity: 'info', rule: 'self-reported-fail' } : null;
+  const conflict: Finding | null =
+    officialVerdict === 'fail' && selfVerdict === 'pass'
+      ? { severity: 'critical', rule: 'verdict-conflict' }
+      : null;
+  const selfFail: Finding | null =
+    selfVerdict === 'fail' && officialVerdict === 'pass'
+      ? { severity: 'info', rule: 'self-reported-fail' }
+      : null;
 
   if (item.kind === 'pathogen') return verdictOnly(conflict ?? selfFail);
   if (official.nd === true && self.nd === true) return verdictOnly(null);

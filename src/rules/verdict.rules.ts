@@ -53,7 +53,11 @@ export function applicableLimit(item: ItemResultInput, context: JudgingContext):
   const catalogueItem = findItem(item.itemCode);
   if (!catalogueItem) return undefined;
   if (item.limit !== undefined) {
-    return { limit: toDecimalString(dec(item.limit)), limitType: item.limitType ?? catalogueItem.limitType, basis: 'declared' };
+    return {
+      limit: toDecimalString(dec(item.limit)),
+      limitType: item.limitType ?? catalogueItem.limitType,
+      basis: 'declared',
+    };
   }
   if (context.category === undefined) return undefined;
   const inForce = limitInForce(item.itemCode, context.category, context.onDate);
@@ -83,7 +87,12 @@ export function comparableValue(item: ItemResultInput): BigNumber {
  */
 export function judge(item: ItemResultInput, limit: AppliedLimit | undefined): Judgement {
   if (item.result !== undefined) {
-    return { verdict: item.result === 'detected' ? 'fail' : 'pass', limit: null, limitType: 'max', basis: 'qualitative' };
+    return {
+      verdict: item.result === 'detected' ? 'fail' : 'pass',
+      limit: null,
+      limitType: 'max',
+      basis: 'qualitative',
+    };
   }
   if (!limit) throw new RangeError(`no limit applies to ${item.itemCode}`);
   const base = { limit: limit.limit, limitType: limit.limitType, basis: limit.basis };

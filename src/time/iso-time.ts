@@ -50,7 +50,9 @@ export function instantMillis(iso: string): number {
   const fraction = (m[7] ?? '0').padEnd(3, '0').slice(0, 3);
   const offset = m[8] === 'Z' || m[8] === undefined ? 0 : offsetMinutes(m[8]);
   return (
-    ((days * 24 + Number(m[4])) * 60 + Number(m[5]) - offset) * 60000 + Number(m[6] ?? '0') * 1000 + Number(fraction)
+    ((days * 24 + Number(m[4])) * 60 + Number(m[5]) - offset) * 60000 +
+    Number(m[6] ?? '0') * 1000 +
+    Number(fraction)
   );
 }
 
@@ -76,6 +78,21 @@ export const isoDateSchema = z
     { error: 'is not a real calendar date' },
   );
 
+/** True when `s` is a real ISO instant with an explicit offset (what {@link isoInstantSchema} accepts after normalising). */
+export function isInstant(s: string): boolean {
+  const m = INSTANT.exec(s);
+  if (!m) return false;
+  const offset = m[8] ?? 'Z';
+  const offsetOk = offset === 'Z' || (Number(offset.slice(1, 3)) <= 14 && Number(offset.slice(4, 6)) < 60);
+  return (
+    isRealDate(Number(m[1]), Number(m[2]), Number(m[3])) &&
+    Number(m[4]) < 24 &&
+    Number(m[5]) < 60 &&
+    Number(m[6] ?? '0') < 60 &&
+    offsetOk
+  );
+}
+
 /**
  * An instant: an ISO date-time with an explicit offset (`2024-05-01T09:30:00+08:00`), or a
  * bare date, read as midnight China Standard Time (UTC+08:00) because lab systems in the
@@ -87,10 +104,4 @@ export const isoInstantSchema = z
   .refine((s) => INSTANT.test(s), {
     error: 'must be an ISO date-time with offset, e.g. 2024-05-01T09:30:00+08:00',
   })
-  .refine(
-    (s) => {
-      const m = INSTANT.exec(s);
-      return m !== null && isRealDate(Number(m[1]), Number(m[2]), Number(m[3])) && Number(m[4]) < 24 && Number(m[5]) < 60;
-    },
-    { error: 'is not a real date and time' },
-  );
+  .refine((s) => !INSTANT.test(s) || isInstant(s), { error: 'is not a real date and time' });

@@ -9,8 +9,16 @@ import type { TestLedger } from './ledger.fixture';
  * What a gateway claims for one official item result: it reads the committed candidates,
  * pairs and compares with the `src/` rules — the same work the chaincode then checks.
  */
-export async function claimFor(ledger: TestLedger, officialResultId: string, itemCode: string): Promise<DeviationClaimInput> {
-  const official = await ledger.evaluate<OfficialResultRecord>('regulator', 'GetOfficialResult', officialResultId);
+export async function claimFor(
+  ledger: TestLedger,
+  officialResultId: string,
+  itemCode: string,
+): Promise<DeviationClaimInput> {
+  const official = await ledger.evaluate<OfficialResultRecord>(
+    'regulator',
+    'GetOfficialResult',
+    officialResultId,
+  );
   const candidates = await ledger.evaluate<SelfTestItemRef[]>(
     'regulator',
     'ListSelfTestItems',
@@ -24,5 +32,11 @@ export async function claimFor(ledger: TestLedger, officialResultId: string, ite
   const officialItem = official.items.find((i) => i.itemCode === itemCode)!;
   const selfItem = self.items.find((i) => i.itemCode === itemCode)!;
   const outcome = compareItemResults(officialItem, selfItem);
-  return { officialResultId, itemCode, selfTestId: reference.selfTestId, severity: outcome.severity, rule: outcome.rule };
+  return {
+    officialResultId,
+    itemCode,
+    selfTestId: reference.selfTestId,
+    severity: outcome.severity,
+    rule: outcome.rule,
+  };
 }

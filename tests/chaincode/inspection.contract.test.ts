@@ -40,13 +40,29 @@ describe('InspectionContract', () => {
         'SubmitOfficialResult',
         leekOfficial({ samplingNo: 'DC23-0511', sampledAt: '2023-05-11T09:00:00+08:00' }, item),
       );
-      expect(before.record.items[0]!.judgement).toMatchObject({ verdict: 'fail', limit: '0.2', basis: 'GB 2763-2021' });
-      expect(from.record.items[0]!.judgement).toMatchObject({ verdict: 'pass', limit: '5', basis: 'GB 2763.1-2022' });
+      expect(before.record.items[0]!.judgement).toMatchObject({
+        verdict: 'fail',
+        limit: '0.2',
+        basis: 'GB 2763-2021',
+      });
+      expect(from.record.items[0]!.judgement).toMatchObject({
+        verdict: 'pass',
+        limit: '5',
+        basis: 'GB 2763.1-2022',
+      });
     });
 
     it('returns the stored report for an identical re-post and refuses a different one under the same number', async () => {
-      const first = await ledger.submit<Written<SelfTestRecord>>('enterpriseA', 'SubmitSelfTest', leekSelfTest());
-      const again = await ledger.submit<Written<SelfTestRecord>>('enterpriseA', 'SubmitSelfTest', leekSelfTest());
+      const first = await ledger.submit<Written<SelfTestRecord>>(
+        'enterpriseA',
+        'SubmitSelfTest',
+        leekSelfTest(),
+      );
+      const again = await ledger.submit<Written<SelfTestRecord>>(
+        'enterpriseA',
+        'SubmitSelfTest',
+        leekSelfTest(),
+      );
       const conflict = await ledger.refused(
         'enterpriseA',
         'SubmitSelfTest',
@@ -63,7 +79,11 @@ describe('InspectionContract', () => {
     });
 
     it('records who wrote a report and when, from the transaction itself', async () => {
-      const { record } = await ledger.submit<Written<SelfTestRecord>>('enterpriseA', 'SubmitSelfTest', leekSelfTest());
+      const { record } = await ledger.submit<Written<SelfTestRecord>>(
+        'enterpriseA',
+        'SubmitSelfTest',
+        leekSelfTest(),
+      );
       expect(record.anchor.mspId).toBe('EnterpriseMSP');
       expect(record.anchor.by).toContain('CN=lab-a');
       expect(record.anchor.txId).toMatch(/^[0-9a-f]{64}$/);
@@ -95,15 +115,21 @@ describe('InspectionContract', () => {
     });
 
     it('refuses a report for a company no regulator has registered', async () => {
-      const refusal = await ledger.refused('regulator', 'SubmitOfficialResult', leekOfficial({ companyId: '91110105MA01B2C3DL' }));
+      const refusal = await ledger.refused(
+        'regulator',
+        'SubmitOfficialResult',
+        leekOfficial({ companyId: '91110105MA01B2C3DL' }),
+      );
       expect(refusal.code).toBe('COMPANY.NOT_FOUND');
     });
 
     it('lets a company read its own reports but not another company', async () => {
       await ledger.submit('enterpriseA', 'SubmitSelfTest', leekSelfTest());
-      await expect(ledger.evaluate('enterpriseA', 'GetSelfTest', SELF_ID)).resolves.toMatchObject({ id: SELF_ID });
+      await expect(ledger.evaluate('enterpriseA', 'GetSelfTest', SELF_ID)).resolves.toMatchObject({
+        id: SELF_ID,
+      });
       const refusal = await ledger.evaluate('enterpriseB', 'GetSelfTest', SELF_ID).catch((e: unknown) => e);
-      expect(String((refusal as Error).message)).toContain('ACCESS.COMPANY');
+      expect((refusal as Error).message).toContain('ACCESS.COMPANY');
     });
   });
 
@@ -118,7 +144,11 @@ describe('InspectionContract', () => {
       const claim = await claimFor(ledger, OFFICIAL_ID, 'procymidone');
       expect(claim).toMatchObject({ selfTestId: SELF_ID, severity: 'critical', rule: 'verdict-conflict' });
 
-      const wrong = await ledger.refused('regulator', 'RecordDeviation', { ...claim, severity: 'warning', rule: 'horwitz-z' });
+      const wrong = await ledger.refused('regulator', 'RecordDeviation', {
+        ...claim,
+        severity: 'warning',
+        rule: 'horwitz-z',
+      });
       expect(wrong.code).toBe('DEVIATION.MISMATCH');
 
       const { record } = await ledger.submit<Written<DeviationRecord>>('regulator', 'RecordDeviation', claim);
@@ -132,12 +162,23 @@ describe('InspectionContract', () => {
         selfValue: '0.8',
         revision: 1,
       });
-      expect(ledger.lastEvent()).toMatchObject({ name: 'RecordDeviation', payload: { id: record.id, severity: 'critical', changed: true } });
+      expect(ledger.lastEvent()).toMatchObject({
+        name: 'RecordDeviation',
+        payload: { id: record.id, severity: 'critical', changed: true },
+      });
     });
 
     it('computes the Horwitz z between two passing results', async () => {
-      await ledger.submit('enterpriseA', 'SubmitSelfTest', leekSelfTest({}, [{ itemCode: 'procymidone', value: 0.5, verdict: 'pass' }]));
-      await ledger.submit('regulator', 'SubmitOfficialResult', leekOfficial({}, [{ itemCode: 'procymidone', value: 2, verdict: 'pass' }]));
+      await ledger.submit(
+        'enterpriseA',
+        'SubmitSelfTest',
+        leekSelfTest({}, [{ itemCode: 'procymidone', value: 0.5, verdict: 'pass' }]),
+      );
+      await ledger.submit(
+        'regulator',
+        'SubmitOfficialResult',
+        leekOfficial({}, [{ itemCode: 'procymidone', value: 2, verdict: 'pass' }]),
+      );
       const claim = await claimFor(ledger, OFFICIAL_ID, 'procymidone');
       const { record } = await ledger.submit<Written<DeviationRecord>>('regulator', 'RecordDeviation', claim);
       expect(record.severity).toBe('high');
@@ -166,28 +207,62 @@ describe('InspectionContract', () => {
           { itemCode: 'procymidone', value: 0.2, verdict: 'pass' },
         ]),
       );
-      await ledger.submit('regulator', 'SubmitOfficialResult', leekOfficial({}, [{ itemCode: 'procymidone', value: 2, verdict: 'pass' }]));
-      const first = await ledger.submit<Written<DeviationRecord>>('regulator', 'RecordDeviation', await claimFor(ledger, OFFICIAL_ID, 'procymidone'));
-      expect(first.record).toMatchObject({ selfTestId: `ST-${COMPANY_A}-ST-2024-0000`, severity: 'high', revision: 1 });
+      await ledger.submit(
+        'regulator',
+        'SubmitOfficialResult',
+        leekOfficial({}, [{ itemCode: 'procymidone', value: 2, verdict: 'pass' }]),
+      );
+      const first = await ledger.submit<Written<DeviationRecord>>(
+        'regulator',
+        'RecordDeviation',
+        await claimFor(ledger, OFFICIAL_ID, 'procymidone'),
+      );
+      expect(first.record).toMatchObject({
+        selfTestId: `ST-${COMPANY_A}-ST-2024-0000`,
+        severity: 'high',
+        revision: 1,
+      });
 
-      await ledger.submit('enterpriseA', 'SubmitSelfTest', leekSelfTest({}, [{ itemCode: 'procymidone', value: 1.9, verdict: 'pass' }]));
-      const second = await ledger.submit<Written<DeviationRecord>>('regulator', 'RecordDeviation', await claimFor(ledger, OFFICIAL_ID, 'procymidone'));
+      await ledger.submit(
+        'enterpriseA',
+        'SubmitSelfTest',
+        leekSelfTest({}, [{ itemCode: 'procymidone', value: 1.9, verdict: 'pass' }]),
+      );
+      const second = await ledger.submit<Written<DeviationRecord>>(
+        'regulator',
+        'RecordDeviation',
+        await claimFor(ledger, OFFICIAL_ID, 'procymidone'),
+      );
       expect(second.record).toMatchObject({ selfTestId: SELF_ID, severity: null, rule: null, revision: 2 });
 
-      const history = await ledger.evaluate<{ value: DeviationRecord }[]>('regulator', 'GetHistory', 'deviation', JSON.stringify([first.record.id]));
+      const history = await ledger.evaluate<{ value: DeviationRecord }[]>(
+        'regulator',
+        'GetHistory',
+        'deviation',
+        JSON.stringify([first.record.id]),
+      );
       // Fabric returns key history newest first.
       expect(history.map((h) => h.value.severity)).toEqual([null, 'high']);
     });
 
     it('ends in the same deviation whichever order the records arrive in', async () => {
       const sameBatch = leekSelfTest({}, [{ itemCode: 'procymidone', value: 0.4, verdict: 'pass' }]);
-      const nearBatch = leekSelfTest({ reportNo: 'ST-2024-0002', batchNo: 'L20240515', productionDate: '2024-05-15' }, [
-        { itemCode: 'procymidone', value: 1.5, verdict: 'pass' },
-      ]);
+      const nearBatch = leekSelfTest(
+        { reportNo: 'ST-2024-0002', batchNo: 'L20240515', productionDate: '2024-05-15' },
+        [{ itemCode: 'procymidone', value: 1.5, verdict: 'pass' }],
+      );
       const official = leekOfficial({}, [{ itemCode: 'procymidone', value: 1.6, verdict: 'pass' }]);
       const orders: [string, Record<string, unknown>][][] = [
-        [['SubmitSelfTest', sameBatch], ['SubmitSelfTest', nearBatch], ['SubmitOfficialResult', official]],
-        [['SubmitOfficialResult', official], ['SubmitSelfTest', nearBatch], ['SubmitSelfTest', sameBatch]],
+        [
+          ['SubmitSelfTest', sameBatch],
+          ['SubmitSelfTest', nearBatch],
+          ['SubmitOfficialResult', official],
+        ],
+        [
+          ['SubmitOfficialResult', official],
+          ['SubmitSelfTest', nearBatch],
+          ['SubmitSelfTest', sameBatch],
+        ],
       ];
       const outcomes: unknown[] = [];
       for (const order of orders) {
@@ -199,7 +274,11 @@ describe('InspectionContract', () => {
           if (fcn === 'SubmitSelfTest' && order[0]![0] !== 'SubmitOfficialResult') continue;
           await run.submit('regulator', 'RecordDeviation', await claimFor(run, OFFICIAL_ID, 'procymidone'));
         }
-        const stored = await run.evaluate<DeviationRecord>('regulator', 'GetDeviation', `DV-${OFFICIAL_ID}-procymidone`);
+        const stored = await run.evaluate<DeviationRecord>(
+          'regulator',
+          'GetDeviation',
+          `DV-${OFFICIAL_ID}-procymidone`,
+        );
         const { anchor: _anchor, revision: _revision, ...content } = stored;
         outcomes.push(content);
       }
@@ -218,7 +297,11 @@ describe('InspectionContract', () => {
     });
 
     it('draws inspectors outside the company region, reproducibly from the transaction id', async () => {
-      const { record } = await ledger.submit<Written<SamplingTaskRecord>>('regulator', 'OpenSamplingTask', openTask('TK-1'));
+      const { record } = await ledger.submit<Written<SamplingTaskRecord>>(
+        'regulator',
+        'OpenSamplingTask',
+        openTask('TK-1'),
+      );
 
       expect(record.inspectors).toHaveLength(2);
       expect(record.inspectors).not.toContain('INS-FZ-01'); // same district as the company (回避)
@@ -231,19 +314,39 @@ describe('InspectionContract', () => {
     });
 
     it('keeps one open task per company, product and item', async () => {
-      const first = await ledger.submit<Written<SamplingTaskRecord>>('regulator', 'OpenSamplingTask', openTask('TK-1'));
-      const second = await ledger.submit<Written<SamplingTaskRecord>>('regulator', 'OpenSamplingTask', openTask('TK-2'));
+      const first = await ledger.submit<Written<SamplingTaskRecord>>(
+        'regulator',
+        'OpenSamplingTask',
+        openTask('TK-1'),
+      );
+      const second = await ledger.submit<Written<SamplingTaskRecord>>(
+        'regulator',
+        'OpenSamplingTask',
+        openTask('TK-2'),
+      );
       expect(second).toMatchObject({ changed: false, record: { id: 'TK-1' } });
 
-      await ledger.submit('regulator', 'UpdateSamplingTask', { taskId: 'TK-1', status: 'cancelled', note: 'duplicate' });
-      const third = await ledger.submit<Written<SamplingTaskRecord>>('regulator', 'OpenSamplingTask', openTask('TK-3'));
+      await ledger.submit('regulator', 'UpdateSamplingTask', {
+        taskId: 'TK-1',
+        status: 'cancelled',
+        note: 'duplicate',
+      });
+      const third = await ledger.submit<Written<SamplingTaskRecord>>(
+        'regulator',
+        'OpenSamplingTask',
+        openTask('TK-3'),
+      );
       expect(third).toMatchObject({ changed: true, record: { id: 'TK-3', status: 'open' } });
       expect(first.record.id).toBe('TK-1');
     });
 
     it('completes a task when the targeted official result that answers it arrives', async () => {
       await ledger.submit('regulator', 'OpenSamplingTask', openTask('TK-1'));
-      await ledger.submit('regulator', 'SubmitOfficialResult', leekOfficial({ samplingNo: 'TG24-001', samplingType: 'targeted', taskId: 'TK-1' }));
+      await ledger.submit(
+        'regulator',
+        'SubmitOfficialResult',
+        leekOfficial({ samplingNo: 'TG24-001', samplingType: 'targeted', taskId: 'TK-1' }),
+      );
       const task = await ledger.evaluate<SamplingTaskRecord>('regulator', 'GetSamplingTask', 'TK-1');
       expect(task.status).toBe('completed');
       expect(task.statusHistory.map((s) => s.status)).toEqual(['open', 'completed']);
@@ -251,8 +354,16 @@ describe('InspectionContract', () => {
 
     it('refuses to open a task when no inspector outside the region is registered', async () => {
       const lonely = new TestLedger();
-      await lonely.submit('regulator', 'RegisterCompany', { companyId: COMPANY_A, name: 'A', region: REGION_A });
-      await lonely.submit('regulator', 'RegisterInspector', { inspectorId: 'INS-LOCAL', name: '本地', region: REGION_A });
+      await lonely.submit('regulator', 'RegisterCompany', {
+        companyId: COMPANY_A,
+        name: 'A',
+        region: REGION_A,
+      });
+      await lonely.submit('regulator', 'RegisterInspector', {
+        inspectorId: 'INS-LOCAL',
+        name: '本地',
+        region: REGION_A,
+      });
       const refusal = await lonely.refused('regulator', 'OpenSamplingTask', openTask('TK-1'));
       expect(refusal.code).toBe('DRAW.NO_ELIGIBLE_INSPECTOR');
     });
@@ -262,17 +373,29 @@ describe('InspectionContract', () => {
     const batch = { companyId: COMPANY_A, productCode: 'LEEK-500G', batchNo: 'L20240520' };
 
     it('locks, refuses an unlock by a recall coordinator, and releases on a regulator unlock', async () => {
-      const locked = await ledger.submit<Written<BatchRecord>>('regulator', 'LockBatch', { ...batch, reason: 'official result failed' });
-      const again = await ledger.submit<Written<BatchRecord>>('regulator', 'LockBatch', { ...batch, reason: 'again' });
+      const locked = await ledger.submit<Written<BatchRecord>>('regulator', 'LockBatch', {
+        ...batch,
+        reason: 'official result failed',
+      });
+      const again = await ledger.submit<Written<BatchRecord>>('regulator', 'LockBatch', {
+        ...batch,
+        reason: 'again',
+      });
       const refusal = await ledger.refused('recallRegulator', 'UnlockBatch', { ...batch, reason: 'cleared' });
-      const released = await ledger.submit<Written<BatchRecord>>('regulator', 'UnlockBatch', { ...batch, reason: 're-inspection passed' });
+      const released = await ledger.submit<Written<BatchRecord>>('regulator', 'UnlockBatch', {
+        ...batch,
+        reason: 're-inspection passed',
+      });
 
       expect(locked.record).toMatchObject({ status: 'locked', registered: false });
       expect(again.changed).toBe(false);
       expect(refusal.code).toBe('ACCESS.ROLE');
       expect(released.record.status).toBe('released');
       expect(released.record.locks.map((l) => l.action)).toEqual(['lock', 'unlock']);
-      expect(released.record.locks[0]).toMatchObject({ reason: 'official result failed', mspId: 'RegulatorMSP' });
+      expect(released.record.locks[0]).toMatchObject({
+        reason: 'official result failed',
+        mspId: 'RegulatorMSP',
+      });
     });
 
     it('keeps the lock history when the enterprise registers a batch first seen through a lock', async () => {
@@ -283,7 +406,12 @@ describe('InspectionContract', () => {
         productionDate: '2024-05-20',
         quantity: 1200,
       });
-      expect(record).toMatchObject({ status: 'locked', registered: true, gtin: '06901234567892', quantity: 1200 });
+      expect(record).toMatchObject({
+        status: 'locked',
+        registered: true,
+        gtin: '06901234567892',
+        quantity: 1200,
+      });
       expect(record.locks).toHaveLength(1);
     });
 
@@ -294,7 +422,10 @@ describe('InspectionContract', () => {
         level: 2,
         reason: 'procymidone above limit',
       });
-      const lock = await ledger.submit<Written<BatchRecord>>('regulator', 'LockBatch', { ...batch, reason: 'late' });
+      const lock = await ledger.submit<Written<BatchRecord>>('regulator', 'LockBatch', {
+        ...batch,
+        reason: 'late',
+      });
       const replay = await ledger.submit<Written<{ id: string }>>('recallRegulator', 'RecallBatches', {
         recallId: 'RC-2024-01',
         batches: [batch],
@@ -302,13 +433,22 @@ describe('InspectionContract', () => {
         reason: 'procymidone above limit',
       });
       expect(recall.changed).toBe(true);
-      expect(lock).toMatchObject({ changed: false, record: { status: 'recalled', recallIds: ['RC-2024-01'] } });
+      expect(lock).toMatchObject({
+        changed: false,
+        record: { status: 'recalled', recallIds: ['RC-2024-01'] },
+      });
       expect(replay.changed).toBe(false);
     });
 
     it("lets an enterprise's recall coordinator lock its own batches only", async () => {
-      await expect(ledger.submit('recallEnterpriseA', 'LockBatch', { ...batch, reason: 'own decision' })).resolves.toMatchObject({ changed: true });
-      const refusal = await ledger.refused('recallEnterpriseA', 'LockBatch', { ...batch, companyId: COMPANY_B, reason: 'not mine' });
+      await expect(
+        ledger.submit('recallEnterpriseA', 'LockBatch', { ...batch, reason: 'own decision' }),
+      ).resolves.toMatchObject({ changed: true });
+      const refusal = await ledger.refused('recallEnterpriseA', 'LockBatch', {
+        ...batch,
+        companyId: COMPANY_B,
+        reason: 'not mine',
+      });
       expect(refusal.code).toBe('ACCESS.COMPANY');
     });
 
@@ -321,15 +461,29 @@ describe('InspectionContract', () => {
           { itemCode: 'lead', nd: true, lod: 0.01, verdict: 'pass' },
         ]),
       );
-      await ledger.submit('regulator', 'SubmitOfficialResult', leekOfficial({}, [{ itemCode: 'procymidone', value: 6, verdict: 'fail' }]));
+      await ledger.submit(
+        'regulator',
+        'SubmitOfficialResult',
+        leekOfficial({}, [{ itemCode: 'procymidone', value: 6, verdict: 'fail' }]),
+      );
       await ledger.submit('regulator', 'LockBatch', { ...batch, reason: 'procymidone 6 mg/kg > 5 mg/kg' });
       await ledger.submit('regulator', 'UpdateCodeInfo', batch);
 
-      const info = await ledger.evaluate<CodeInfoRecord>('enterpriseB', 'FindCodeInfo', '06901234567892', 'L20240520');
+      const info = await ledger.evaluate<CodeInfoRecord>(
+        'enterpriseB',
+        'FindCodeInfo',
+        '06901234567892',
+        'L20240520',
+      );
       expect(info.status).toBe('locked');
       expect(info.findings).toEqual([
         expect.objectContaining({ itemCode: 'lead', verdict: 'pass', nd: true, samplingNo: 'DC-OLD' }),
-        expect.objectContaining({ itemCode: 'procymidone', verdict: 'fail', value: 6, samplingNo: 'DC24350100001' }),
+        expect.objectContaining({
+          itemCode: 'procymidone',
+          verdict: 'fail',
+          value: 6,
+          samplingNo: 'DC24350100001',
+        }),
       ]);
     });
   });
@@ -338,7 +492,11 @@ describe('InspectionContract', () => {
     it('emits one event per transaction, named after it, after commit', async () => {
       const before = ledger.events().length;
       await ledger.submit('enterpriseA', 'SubmitSelfTest', leekSelfTest());
-      await ledger.submit('regulator', 'SubmitOfficialResult', leekOfficial({}, [{ itemCode: 'procymidone', value: 6, verdict: 'fail' }]));
+      await ledger.submit(
+        'regulator',
+        'SubmitOfficialResult',
+        leekOfficial({}, [{ itemCode: 'procymidone', value: 6, verdict: 'fail' }]),
+      );
       await ledger.refused('enterpriseB', 'SubmitSelfTest', leekSelfTest());
       const events = ledger.events().slice(before);
       expect(events.map((e) => e.eventName)).toEqual(['SubmitSelfTest', 'SubmitOfficialResult']);

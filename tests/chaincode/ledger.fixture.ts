@@ -34,12 +34,24 @@ export function actors(): Record<ActorName, X509Identity> {
   const enterpriseCa = LocalCertificateAuthority.create({ mspId: 'EnterpriseMSP' });
   cachedActors = {
     regulator: regulatorCa.enroll({ enrollmentId: 'inspector-office', attributes: { role: 'regulator' } }),
-    enterpriseA: enterpriseCa.enroll({ enrollmentId: 'lab-a', attributes: { role: 'enterprise', companyId: COMPANY_A } }),
-    enterpriseB: enterpriseCa.enroll({ enrollmentId: 'lab-b', attributes: { role: 'enterprise', companyId: COMPANY_B } }),
+    enterpriseA: enterpriseCa.enroll({
+      enrollmentId: 'lab-a',
+      attributes: { role: 'enterprise', companyId: COMPANY_A },
+    }),
+    enterpriseB: enterpriseCa.enroll({
+      enrollmentId: 'lab-b',
+      attributes: { role: 'enterprise', companyId: COMPANY_B },
+    }),
     recallRegulator: regulatorCa.enroll({ enrollmentId: 'recall-office', attributes: { role: 'recall' } }),
-    recallEnterpriseA: enterpriseCa.enroll({ enrollmentId: 'recall-a', attributes: { role: 'recall', companyId: COMPANY_A } }),
+    recallEnterpriseA: enterpriseCa.enroll({
+      enrollmentId: 'recall-a',
+      attributes: { role: 'recall', companyId: COMPANY_A },
+    }),
     // An enterprise CA cannot make anyone a regulator: the attribute must be ignored.
-    forgedRegulator: enterpriseCa.enroll({ enrollmentId: 'forger', attributes: { role: 'regulator', companyId: COMPANY_A } }),
+    forgedRegulator: enterpriseCa.enroll({
+      enrollmentId: 'forger',
+      attributes: { role: 'regulator', companyId: COMPANY_A },
+    }),
     noRole: regulatorCa.enroll({ enrollmentId: 'visitor' }),
   };
   return cachedActors;
@@ -78,7 +90,11 @@ export class TestLedger {
 
   /** Submits and returns the parsed result. */
   async submit<T = unknown>(actor: ActorName, fcn: string, ...args: (string | object)[]): Promise<T> {
-    const result = await this.peer.submit(this.who[actor], fcn, args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))));
+    const result = await this.peer.submit(
+      this.who[actor],
+      fcn,
+      args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))),
+    );
     return JSON.parse(result.payload.toString('utf8')) as T;
   }
 
@@ -107,13 +123,24 @@ export class TestLedger {
   lastEvent(): { name: string; payload: Record<string, unknown> } {
     const event = this.events().at(-1);
     if (!event) throw new Error('no event committed');
-    return { name: event.eventName, payload: JSON.parse(event.payload.toString('utf8')) as Record<string, unknown> };
+    return {
+      name: event.eventName,
+      payload: JSON.parse(event.payload.toString('utf8')) as Record<string, unknown>,
+    };
   }
 
   /** Registers companies A and B and four inspectors from different regions. */
   async seedParties(): Promise<void> {
-    await this.submit('regulator', 'RegisterCompany', { companyId: COMPANY_A, name: '福州闽江食品有限公司', region: REGION_A });
-    await this.submit('regulator', 'RegisterCompany', { companyId: COMPANY_B, name: '杭州西湖食品有限公司', region: REGION_B });
+    await this.submit('regulator', 'RegisterCompany', {
+      companyId: COMPANY_A,
+      name: '福州闽江食品有限公司',
+      region: REGION_A,
+    });
+    await this.submit('regulator', 'RegisterCompany', {
+      companyId: COMPANY_B,
+      name: '杭州西湖食品有限公司',
+      region: REGION_B,
+    });
     const inspectors = [
       { inspectorId: 'INS-FZ-01', name: '林一', region: REGION_A },
       { inspectorId: 'INS-XM-01', name: '陈二', region: '350203' },
@@ -126,7 +153,10 @@ export class TestLedger {
 }
 
 /** A self-test report of company A for leek, procymidone declared against the catalogue. */
-export function leekSelfTest(overrides: Record<string, unknown> = {}, items?: object[]): Record<string, unknown> {
+export function leekSelfTest(
+  overrides: Record<string, unknown> = {},
+  items?: object[],
+): Record<string, unknown> {
   return {
     reportNo: 'ST-2024-0001',
     companyId: COMPANY_A,
@@ -141,7 +171,10 @@ export function leekSelfTest(overrides: Record<string, unknown> = {}, items?: ob
 }
 
 /** An official result for the same product. */
-export function leekOfficial(overrides: Record<string, unknown> = {}, items?: object[]): Record<string, unknown> {
+export function leekOfficial(
+  overrides: Record<string, unknown> = {},
+  items?: object[],
+): Record<string, unknown> {
   return {
     samplingNo: 'DC24350100001',
     samplingType: 'supervision',

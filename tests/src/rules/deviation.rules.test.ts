@@ -431,3 +431,37 @@ it('refuses to compare results of two different items', () => {
     ),
   ).toThrow(RangeError);
 });
+
+describe('one limit for both verdicts', () => {
+  const LEEK_2024: JudgingContext = { category: 'leek', onDate: '2024-05-20' };
+  const LEEK_BEFORE_2023_05_11: JudgingContext = { category: 'leek', onDate: '2023-05-02' };
+
+  it('judges the self-test against the official limit, not a looser one it declared itself', () => {
+    const official = judged({ itemCode: 'procymidone', value: 6 }, LEEK_2024);
+    const lax = judged({ itemCode: 'procymidone', value: 6, limit: 10 }, LEEK_2024);
+    expect(lax.judgement.verdict).toBe('pass'); // its own record keeps its own judgement
+    const outcome = compareItemResults(official, lax);
+    expect(outcome.selfVerdict).toBe('fail');
+    expect(outcome.severity).not.toBe('critical');
+  });
+
+  it('does not call a self-test judged under an older edition a self-reported failure', () => {
+    const official = judged({ itemCode: 'procymidone', value: 1 }, LEEK_2024); // 5 mg/kg in force
+    const older = judged({ itemCode: 'procymidone', value: 1 }, LEEK_BEFORE_2023_05_11); // 0.2 mg/kg then
+    expect(older.judgement.verdict).toBe('fail');
+    const outcome = compareItemResults(official, older);
+    expect(outcome).toMatchObject({ selfVerdict: 'pass', severity: null, rule: null });
+  });
+
+  it('converts the official limit to the self-test unit before judging it', () => {
+    const official = judged({ itemCode: 'procymidone', value: 6 }, LEEK_2024);
+    const inMicrograms = judged(
+      { itemCode: 'procymidone', value: 4000, unit: 'µg/kg', limit: 1e9 },
+      LEEK_2024,
+    );
+    expect(compareItemResults(official, inMicrograms)).toMatchObject({
+      selfVerdict: 'pass',
+      severity: 'critical',
+    });
+  });
+});

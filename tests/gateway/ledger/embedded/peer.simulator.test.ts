@@ -473,13 +473,18 @@ describe('PeerSimulator — queries, history, identity, metadata', () => {
     expect(store.get('k')?.version).toEqual({ blockNum: 2, txNum: 0 });
   });
 
-  it('fails a transaction that returns an object, as fabric-contract-api does with its class-transformer 0.4.1', async () => {
+  it('publishes the decorator metadata: @Transaction(false) is an EVALUATE transaction', async () => {
     const { peer } = newPeer();
 
-    // The system contract returns the metadata object; JSONSerializer calls class-transformer's
-    // classToPlain, which 0.4.1 renamed. Contracts must return strings (JSON they serialize themselves).
-    await expect(peer.evaluate(ids.alice, 'org.hyperledger.fabric:GetMetadata')).rejects.toThrow(
-      'classToPlain is not a function',
-    );
+    const metadata = JSON.parse(
+      await text(peer.evaluate(ids.alice, 'org.hyperledger.fabric:GetMetadata')),
+    ) as {
+      contracts: Record<string, { transactions: { name: string; tag?: string[] }[] } | undefined>;
+    };
+
+    const kv = metadata.contracts.kv?.transactions ?? [];
+    expect(kv.find((tx) => tx.name === 'Get')?.tag).toEqual(['EVALUATE']);
+    expect(kv.find((tx) => tx.name === 'Put')?.tag).toEqual(['SUBMIT', 'submitTx']);
+    expect(Object.keys(metadata.contracts)).toEqual(['kv', 'guarded', 'org.hyperledger.fabric']);
   });
 });
