@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Shim, type ChaincodeServerOpts } from 'fabric-shim';
+import { contracts } from './index';
 import { createChaincode } from './shim.binding';
 
 /**
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const tls = tlsProps();
   // fabric-shim's typings mark tlsProps as required; at run time it is optional (plain gRPC).
   const options = (tls ? { ccid, address, tlsProps: tls } : { ccid, address }) as ChaincodeServerOpts;
-  const server = Shim.server(createChaincode(), options);
+  const server = Shim.server(createChaincode(contracts), options);
   await server.start();
   process.stdout.write(
     `${JSON.stringify({ msg: 'chaincode service listening', address, ccid, tls: tls !== undefined })}\n`,

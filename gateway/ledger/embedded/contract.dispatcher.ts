@@ -5,12 +5,10 @@
  * before/after/unknownTransaction hooks, return-value serialization and `ClientIdentity` creation
  * are therefore exactly those of a real peer.
  */
-import type { ChaincodeStub } from 'fabric-shim';
-import type { Contract } from 'fabric-contract-api';
-import { JSONSerializer } from 'fabric-contract-api';
+import type { ChaincodeInterface, ChaincodeStub } from 'fabric-shim';
+import { createChaincode, type ChaincodeInfo, type ContractClass } from '../../../chaincode/shim.binding';
 
-/** A contract class as fabric-contract-api registers it: constructed once, with no arguments. */
-export type ContractClass = new () => Contract;
+export type { ChaincodeInfo, ContractClass };
 
 /** The chaincode's answer to one invocation (fabric-shim's `ChaincodeResponse`). */
 export interface ChaincodeResponse {
@@ -21,46 +19,6 @@ export interface ChaincodeResponse {
   /** The error message when `status` is 500. */
   readonly message?: string;
 }
-
-/** What the metadata records about the chaincode as a whole (bootstrap.js takes it from package.json). */
-export interface ChaincodeInfo {
-  readonly title?: string;
-  readonly version?: string;
-}
-
-/** The part of `ChaincodeFromContract` the peer calls. */
-interface ChaincodeFromContractInstance {
-  Invoke(stub: ChaincodeStub): Promise<unknown>;
-}
-
-/** The serializer configuration bootstrap.js passes when the package exports no `serializers`. */
-interface SerializerConfiguration {
-  transaction: string;
-  serializers: Record<string, typeof JSONSerializer>;
-}
-
-type ChaincodeFromContractConstructor = new (
-  contracts: ContractClass[],
-  serializers: SerializerConfiguration,
-  metadata: object,
-  title?: string,
-  version?: string,
-) => ChaincodeFromContractInstance;
-
-function loadChaincodeFromContract(): ChaincodeFromContractConstructor {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- fabric-shim ships no typings for its contract SPI, so it cannot be imported; the value is checked below.
-  const loaded: unknown = require('fabric-shim/lib/contract-spi/chaincodefromcontract');
-  if (typeof loaded !== 'function') {
-    throw new Error('fabric-shim/lib/contract-spi/chaincodefromcontract did not export a class');
-  }
-  // JS boundary: the constructor's shape is that of fabric-shim 2.5.x's chaincodefromcontract.js.
-  return loaded as ChaincodeFromContractConstructor;
-}
-
-const DEFAULT_SERIALIZATION: SerializerConfiguration = {
-  transaction: 'jsonSerializer',
-  serializers: { jsonSerializer: JSONSerializer },
-};
 
 /** fabric-shim's handler answers a response without a status with this error (handler.js). */
 function missingStatus(): ChaincodeResponse {
@@ -98,7 +56,7 @@ function toChaincodeResponse(response: unknown): ChaincodeResponse {
  * const response = await dispatcher.invoke(stub); // stub: a SimulatedStub
  */
 export class ContractDispatcher {
-  readonly #chaincode: ChaincodeFromContractInstance;
+  readonly #chaincode: ChaincodeInterface;
 
   /**
    * @param contracts - the contract classes, as a chaincode's `contracts` export lists them; the first
@@ -107,15 +65,7 @@ export class ContractDispatcher {
    * @throws when a class is not a fabric-contract-api `Contract`.
    */
   constructor(contracts: readonly ContractClass[], info: ChaincodeInfo = {}) {
-    const ChaincodeFromContract = loadChaincodeFromContract();
-    // A copy: the dispatcher appends its system contract to the array it is given.
-    this.#chaincode = new ChaincodeFromContract(
-      [...contracts],
-      DEFAULT_SERIALIZATION,
-      {},
-      info.title,
-      info.version,
-    );
+    this.#chaincode = createChaincode(contracts, info);
   }
 
   /**
