@@ -24,10 +24,9 @@ export abstract class DomainError extends Error {
   }
 
   /** A plain object that survives JSON (and so a chaincode error message). */
-  toJSON(): { code: string; message: string; details?: FieldIssue[] } {
-    return this.details.length > 0
-      ? { code: this.code, message: this.message, details: [...this.details] }
-      : { code: this.code, message: this.message };
+  toJSON(): { code: string; kind: string; message: string; details?: FieldIssue[] } {
+    const base = { code: this.code, kind: this.kind, message: this.message };
+    return this.details.length > 0 ? { ...base, details: [...this.details] } : base;
   }
 }
 
