@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
+import { generateKeyPairSync } from 'node:crypto';
 import { KEYUTIL, KJUR } from 'jsrsasign';
 
 import type { X509Identity } from './x509.identity';
@@ -52,7 +53,15 @@ const BACKDATE_MS = 5 * 60 * 1000;
 const CA_VALIDITY_DAYS = 15 * 365;
 
 function generateKeyPair(): KeyPair {
-  return KEYUTIL.generateKeypair('EC', 'secp256r1');
+  // Node's native key generation is two orders of magnitude faster than jsrsasign's pure-JS one;
+  // jsrsasign then only parses the PEMs to sign certificates with them.
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const prvKeyObj = KEYUTIL.getKey(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  const pubKeyObj = KEYUTIL.getKey(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  if (!(prvKeyObj instanceof KJUR.crypto.ECDSA) || !(pubKeyObj instanceof KJUR.crypto.ECDSA)) {
+    throw new TypeError('jsrsasign did not read a P-256 key pair');
+  }
+  return { prvKeyObj, pubKeyObj };
 }
 
 /** ASN.1 time: UTCTime (YYMMDDhhmmssZ) until 2049, GeneralizedTime after, as RFC 5280 asks. */

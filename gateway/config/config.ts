@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import path from 'node:path';
+import { parseInput } from '../../src/records/parse';
+
+/**
+ * The service's configuration, read from the environment once at start, checked with zod and
+ * frozen. Nothing else in the gateway reads `process.env`.
+ */
+const intFromEnv = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const envSchema = z.object({
+  PORT: intFromEnv(8080, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LEDGER: z.enum(['embedded', 'fabric']).default('embedded'),
+  IDENTITIES_FILE: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BLOCK_MAX_TX: intFromEnv(500, 1, 10000),
+  BLOCK_TIMEOUT_MS: intFromEnv(10, 0, 10000),
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  RESOLVER_BASE: z.url().optional(),
+});
+
+/** The parsed configuration. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly ledger: 'embedded' | 'fabric';
+  /** Where the API tokens live; `<dataDir>/identities.json` unless set. */
+  readonly identitiesFile: string;
+  /** Whether the identities file was named explicitly (an explicit missing file is an error). */
+  readonly identitiesFileExplicit: boolean;
+  readonly logLevel: string;
+  readonly block: { readonly maxTransactions: number; readonly timeoutMs: number };
+  readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** The base URL printed in product QR codes. */
+  readonly resolverBase: string;
+}
+
+/**
+ * Parses the environment.
+ * @throws {ValidationError} naming the variable that is wrong.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = parseInput(envSchema, env, 'environment', 'CONFIG.INVALID');
+  const dataDir = path.resolve(parsed.DATA_DIR);
+  const host = parsed.HOST;
+  return Object.freeze({
+    port: parsed.PORT,
+    host,
+    dataDir,
+    ledger: parsed.LEDGER,
+    identitiesFile: path.resolve(parsed.IDENTITIES_FILE ?? path.join(dataDir, 'identities.json')),
+    identitiesFileExplicit: parsed.IDENTITIES_FILE !== undefined,
+    logLevel: parsed.LOG_LEVEL,
+    block: Object.freeze({ maxTransactions: parsed.BLOCK_MAX_TX, timeoutMs: parsed.BLOCK_TIMEOUT_MS }),
+    sqliteSynchronous: parsed.SQLITE_SYNCHRONOUS,
+    resolverBase: parsed.RESOLVER_BASE ?? `http://${host.includes(':') ? `[${host}]` : host}:${parsed.PORT}`,
+  });
+}

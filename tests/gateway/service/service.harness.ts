@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../../gateway/config/config';
+import { readIdentitiesFile } from '../../../gateway/identity/identity.file';
+import { createLogger } from '../../../gateway/logging/logger';
+import { startService, type RunningService } from '../../../gateway/service';
+import { tokensFrom, type Tokens } from './scenario.runner';
+
+/** A real service on 127.0.0.1 with the embedded ledger in a temporary data folder. */
+export interface Harness {
+  readonly baseUrl: string;
+  readonly tokens: Tokens;
+  readonly dataDir: string;
+  readonly service: RunningService;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fic-service-'));
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', SQLITE_SYNCHRONOUS: 'NORMAL', ...env });
+  const service = await startService(config, createLogger('silent'));
+  const tokens = tokensFrom(readIdentitiesFile(config.identitiesFile));
+  return {
+    baseUrl: `http://127.0.0.1:${String(service.port)}`,
+    tokens,
+    dataDir,
+    service,
+    async close() {
+      await service.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
