@@ -1,5 +1,5 @@
 import type { LedgerIdentity, LedgerPort, SubmitOutcome } from '../ledger/ledger.port';
-import { withLedgerRetry } from '../ledger/retry.policy';
+import { DEFAULT_RETRY_POLICY, withRetry } from '../ledger/retry.policy';
 
 /** JSON-speaking helpers over the ledger port for the consumer's own calls. */
 export class LedgerCalls {
@@ -10,13 +10,13 @@ export class LedgerCalls {
 
   /** Evaluates and parses the JSON result. */
   async query<T>(fcn: string, ...args: string[]): Promise<T> {
-    const payload = await withLedgerRetry(() => this.ledger.evaluate(this.identity, fcn, args));
+    const payload = await withRetry(() => this.ledger.evaluate(this.identity, fcn, args), DEFAULT_RETRY_POLICY);
     return JSON.parse(payload.toString('utf8')) as T;
   }
 
   /** Submits a JSON payload (retrying transient failures) and parses the `{ record, changed }` result. */
   async submit<T>(fcn: string, payload: unknown): Promise<{ outcome: SubmitOutcome; result: { record: T; changed: boolean } }> {
-    const outcome = await withLedgerRetry(() => this.ledger.submit(this.identity, fcn, [JSON.stringify(payload)]));
+    const outcome = await withRetry(() => this.ledger.submit(this.identity, fcn, [JSON.stringify(payload)]), DEFAULT_RETRY_POLICY);
     return { outcome, result: JSON.parse(outcome.payload.toString('utf8')) as { record: T; changed: boolean } };
   }
 }

@@ -1,43 +1,54 @@
-import { LedgerUnavailableError, TransientLedgerError } from './ledger.errors';
+import { setTimeout as delay } from 'node:timers/promises';
+
+import { TransientLedgerError } from './ledger.errors';
 
 /**
- * Bounded retries with exponential backoff for transient ledger failures (DESIGN §8): MVCC
- * conflicts and peers that did not answer. What still fails after the last try becomes a
- * {@link LedgerUnavailableError}, which the API answers with 503 and a retry hint.
+ * Bounded exponential backoff for transient ledger failures (DESIGN §8): an MVCC conflict or a
+ * busy peer is retried a few times; what still fails is answered 503 with a retry hint.
  */
-export interface RetryOptions {
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
   readonly attempts: number;
-  readonly firstDelayMs: number;
+  /** The wait before the second try; it doubles each time. */
+  readonly initialDelayMs: number;
+  /** The longest single wait. */
   readonly maxDelayMs: number;
-  /** Waits; injectable so tests need not sleep. */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_RETRY: RetryOptions = Object.freeze({ attempts: 6, firstDelayMs: 10, maxDelayMs: 500 });
+/** Five tries, waiting 20, 40, 80 and 160 ms (never more than 320 ms) in between. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+  attempts: 5,
+  initialDelayMs: 20,
+  maxDelayMs: 320,
+});
 
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** The wait before try `attempt + 1` (attempt counts from 1). */
+export function backoffDelay(policy: RetryPolicy, attempt: number): number {
+  return Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+}
 
 /**
- * Runs `work`, retrying it on {@link TransientLedgerError}.
- * @throws {LedgerUnavailableError} when every attempt failed transiently.
- * @throws whatever `work` throws that is not transient, at once.
+ * Runs `work`, and runs it again after a growing pause while it throws a
+ * {@link TransientLedgerError}, at most `policy.attempts` times in all. Any other error, or the
+ * last transient one, is rethrown.
+ *
+ * @param onRetry - told of each transient failure that will be retried.
+ * @throws whatever `work` throws last.
+ * @example
+ * const outcome = await withRetry(() => ledger.submit(identity, 'SubmitSelfTest', [json]), DEFAULT_RETRY_POLICY);
  */
-export async function withLedgerRetry<T>(work: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {
-  const sleep = options.sleep ?? realSleep;
-  let delay = options.firstDelayMs;
-  let last: TransientLedgerError | undefined;
-  for (let attempt = 1; attempt <= options.attempts; attempt++) {
+export async function withRetry<T>(
+  work: () => Promise<T>,
+  policy: RetryPolicy,
+  onRetry?: (error: TransientLedgerError, attempt: number) => void,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error: unknown) {
-      if (!(error instanceof TransientLedgerError)) throw error;
-      last = error;
-      if (attempt < options.attempts) {
-        // Jitter spreads out clients that collided on the same keys.
-        await sleep(delay / 2 + (delay / 2) * Math.random());
-        delay = Math.min(delay * 2, options.maxDelayMs);
-      }
+      if (!(error instanceof TransientLedgerError) || attempt >= policy.attempts) throw error;
+      onRetry?.(error, attempt);
+      await delay(backoffDelay(policy, attempt));
     }
   }
-  throw new LedgerUnavailableError(`the ledger did not accept the transaction after ${options.attempts} attempts`, 2, last);
 }

@@ -95,4 +95,9 @@ export interface ReadModelQueries {
   stats(): StatsView;
   /** The next block the consumer has not processed: equals the ledger height when caught up. */
   processedHeight(): number;
+  /**
+   * The block that committed a transaction, when the read model has seen it; the API shows it in
+   * a record's ledger anchor (`null` when unknown).
+   */
+  blockOf?(txId: string): number | undefined;
 }

@@ -1,0 +1,152 @@
+import type { Request } from 'express';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+
+import { findItem } from '../../src/catalogue/item.catalogue';
+import { digitalLinkUri } from '../../src/codes/digital-link';
+import { batchNoSchema } from '../../src/identifiers/code.schema';
+import { gtinSchema } from '../../src/identifiers/gtin.identifier';
+import type { CodeFinding, CodeInfoRecord } from '../../src/records/ledger.records';
+import { jsonReply, type ApiReply, type ApiRoute, type RawReply } from './api.route';
+import { resolverViewSchema } from './api.schemas';
+import { toHttpFailure } from './http.errors';
+import { parseParams } from './request.input';
+import {
+  RESOLVER_PAGE_CSP,
+  renderResolverError,
+  renderResolverPage,
+  type ResolverView,
+} from './resolver.page';
+import type { RouteContext } from './route.context';
+
+/**
+ * The information embedded in a product's code (信息入码) and whoever scans it (随手扫码查): a GS1
+ * Digital Link resolver at `/01/{gtin}/10/{batchNo}` answering JSON or an HTML page, and the QR
+ * code of that link. Both are public; the resolver reads the ledger as the gateway's own
+ * regulator identity.
+ */
+
+/** GTIN (8, 12, 13 or 14 digits with its check digit) and batch number, as in a Digital Link. */
+export const codeParamsSchema = z.object({ gtin: gtinSchema, batchNo: batchNoSchema });
+
+const HTML = 'text/html; charset=utf-8';
+
+function findingView(finding: CodeFinding): ResolverView['findings'][number] {
+  const item = findItem(finding.itemCode);
+  return { ...finding, nameZh: item?.nameZh ?? finding.itemCode, nameEn: item?.nameEn ?? finding.itemCode };
+}
+
+/** The resolver's view of a batch's code info. */
+export function resolverView(info: CodeInfoRecord, gtin: string, block: number | null): ResolverView {
+  return {
+    gtin: info.gtin ?? gtin,
+    batchNo: info.batchNo,
+    product: { code: info.productCode, name: info.productName ?? null, companyId: info.companyId },
+    status: info.status,
+    findings: info.findings.map(findingView),
+    anchor: { txId: info.anchor.txId, block },
+  };
+}
+
+function wantsHtml(req: Request): boolean {
+  return req.accepts(['application/json', 'text/html']) === 'text/html';
+}
+
+function htmlReply(status: number, page: string, headers: Readonly<Record<string, string>> = {}): RawReply {
+  return {
+    status,
+    contentType: HTML,
+    raw: page,
+    headers: { ...headers, Vary: 'Accept', 'Content-Security-Policy': RESOLVER_PAGE_CSP },
+  };
+}
+
+async function resolve(ctx: RouteContext, req: Request): Promise<ResolverView> {
+  const { gtin, batchNo } = parseParams(req, codeParamsSchema);
+  const info = await ctx.ledger.read<CodeInfoRecord>(ctx.system.ledger, 'FindCodeInfo', gtin, batchNo);
+  return resolverView(info, gtin, ctx.readModel.blockOf?.(info.anchor.txId) ?? null);
+}
+
+async function resolverReply(ctx: RouteContext, req: Request): Promise<ApiReply> {
+  const html = wantsHtml(req);
+  try {
+    const view = await resolve(ctx, req);
+    return html ? htmlReply(200, renderResolverPage(view)) : jsonReply(200, view, { Vary: 'Accept' });
+  } catch (error: unknown) {
+    if (!html) throw error;
+    const failure = toHttpFailure(error);
+    if (failure.internal) throw error;
+    return htmlReply(
+      failure.status,
+      renderResolverError(failure.status, failure.body.error.message),
+      failure.headers,
+    );
+  }
+}
+
+type QrFormat = 'svg' | 'png';
+
+async function qrReply(ctx: RouteContext, req: Request, format: QrFormat): Promise<RawReply> {
+  const { gtin, batchNo } = parseParams(req, codeParamsSchema);
+  const uri = digitalLinkUri(ctx.resolverBase, gtin, batchNo);
+  const options = { errorCorrectionLevel: 'M', margin: 2 } as const;
+  const headers = { 'Cache-Control': 'public, max-age=86400', 'X-Digital-Link': uri };
+  return format === 'svg'
+    ? {
+        status: 200,
+        contentType: 'image/svg+xml',
+        raw: await QRCode.toString(uri, { ...options, type: 'svg' }),
+        headers,
+      }
+    : {
+        status: 200,
+        contentType: 'image/png',
+        raw: await QRCode.toBuffer(uri, { ...options, type: 'png', scale: 8 }),
+        headers,
+      };
+}
+
+function qrRoute(ctx: RouteContext, format: QrFormat): ApiRoute {
+  return {
+    method: 'get',
+    path: `/v1/codes/:gtin/:batchNo.${format}`,
+    tag: 'codes',
+    access: 'public',
+    summary: `The QR code (${format.toUpperCase()}) of a batch's GS1 Digital Link`,
+    description:
+      'Encodes resolverBase + /01/{gtin14}/10/{batchNo}. Percent-encode a batchNo that contains "/".',
+    params: codeParamsSchema,
+    responses: {
+      200: { description: 'the QR code', contentType: format === 'svg' ? 'image/svg+xml' : 'image/png' },
+    },
+    errors: [400],
+    handle: (req) => qrReply(ctx, req, format),
+  };
+}
+
+/** The code routes of DESIGN §7. */
+export function codeRoutes(ctx: RouteContext): ApiRoute[] {
+  return [
+    {
+      method: 'get',
+      path: '/01/:gtin/10/:batchNo',
+      tag: 'codes',
+      access: 'public',
+      summary: 'GS1 Digital Link resolver: a batch’s status and latest official findings',
+      description:
+        'JSON by default; an HTML page (Chinese and English) when the Accept header prefers text/html. 404 when no code information is recorded for the batch.',
+      params: codeParamsSchema,
+      responses: {
+        200: {
+          description: 'the batch as its code shows it',
+          schema: resolverViewSchema,
+          alternatives: ['text/html'],
+        },
+      },
+      errors: [400, 404, 503],
+      handle: (req) => resolverReply(ctx, req),
+    },
+    qrRoute(ctx, 'svg'),
+    qrRoute(ctx, 'png'),
+  ];
+}

@@ -1,0 +1,127 @@
+import type { z } from 'zod';
+
+import type { resolverViewSchema } from './api.schemas';
+
+/**
+ * The page a phone shows after scanning a batch's code (随手扫码查): self-contained HTML (no
+ * script, no external resource), Chinese and English labels, the batch status first and large,
+ * then the latest official findings. Every value is escaped.
+ */
+
+/** What the resolver shows. */
+export type ResolverView = z.output<typeof resolverViewSchema>;
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for HTML content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ENTITIES[ch] ?? ch);
+}
+
+const STATUS_LABELS: Readonly<Record<ResolverView['status'], { zh: string; en: string; tone: string }>> = {
+  active: { zh: '正常', en: 'Active', tone: 'ok' },
+  released: { zh: '已解除锁定', en: 'Released', tone: 'ok' },
+  locked: { zh: '已锁定 · 暂停销售', en: 'Locked — on hold', tone: 'warn' },
+  recalled: { zh: '已召回 · 请勿食用', en: 'Recalled — do not consume', tone: 'bad' },
+};
+
+const VERDICT_LABELS: Readonly<Record<'pass' | 'fail', string>> = {
+  pass: '合格 Pass',
+  fail: '不合格 Fail',
+};
+
+/** Content-Security-Policy of the page: nothing but its own inline style. */
+export const RESOLVER_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
+const STYLE = `
+body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;padding:1rem;color:#1b1b1b;background:#f6f7f9}
+main{max-width:40rem;margin:0 auto}
+h1{font-size:1.25rem;margin:.25rem 0}
+.status{font-size:1.6rem;font-weight:700;padding:1rem;border-radius:.5rem;margin:1rem 0;text-align:center}
+.status small{display:block;font-size:.9rem;font-weight:400}
+.ok{background:#e3f5e8;color:#14532d}.warn{background:#fff4d6;color:#7a4b00}.bad{background:#fde2e2;color:#8b1111}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}
+dt{color:#555}dd{margin:0;word-break:break-all}
+table{width:100%;border-collapse:collapse;margin-top:.5rem;background:#fff}
+th,td{border:1px solid #d6d9de;padding:.4rem;text-align:left;font-size:.9rem;vertical-align:top}
+td.fail{color:#8b1111;font-weight:700}
+footer{margin-top:1rem;font-size:.75rem;color:#666;word-break:break-all}
+`;
+
+function page(title: string, content: string): string {
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+${content}
+</main>
+</body>
+</html>
+`;
+}
+
+function resultText(finding: ResolverView['findings'][number]): string {
+  if (finding.result !== undefined)
+    return finding.result === 'detected' ? '检出 Detected' : '未检出 Not detected';
+  if (finding.nd === true) return '未检出 ND';
+  const value = finding.value === undefined ? '—' : String(finding.value);
+  return finding.unit === null ? value : `${value} ${finding.unit}`;
+}
+
+function findingRow(finding: ResolverView['findings'][number]): string {
+  return `<tr><td>${escapeHtml(finding.nameZh)}<br><small>${escapeHtml(finding.nameEn)}</small></td>
+<td class="${finding.verdict}">${escapeHtml(VERDICT_LABELS[finding.verdict])}</td>
+<td>${escapeHtml(resultText(finding))}</td>
+<td>${escapeHtml(finding.samplingNo)}</td>
+<td>${escapeHtml(finding.testedAt)}</td></tr>`;
+}
+
+function findingsTable(findings: ResolverView['findings']): string {
+  if (findings.length === 0) return '<p>暂无监督抽检结果 · No official findings yet</p>';
+  return `<table>
+<thead><tr><th>检测项目 Item</th><th>结论 Verdict</th><th>结果 Result</th><th>抽样编号 Sampling no.</th><th>时间 Sampled at</th></tr></thead>
+<tbody>
+${findings.map(findingRow).join('\n')}
+</tbody>
+</table>`;
+}
+
+/** The HTML page of one batch. */
+export function renderResolverPage(view: ResolverView): string {
+  const status = STATUS_LABELS[view.status];
+  const productName = view.product.name ?? view.product.code;
+  const block = view.anchor.block === null ? '—' : String(view.anchor.block);
+  return page(
+    `${productName} · ${view.batchNo}`,
+    `<h1>${escapeHtml(productName)}</h1>
+<div class="status ${status.tone}" role="status">${escapeHtml(status.zh)}<small>${escapeHtml(status.en)}</small></div>
+<dl>
+<dt>产品 Product</dt><dd>${escapeHtml(view.product.code)}</dd>
+<dt>商品条码 GTIN</dt><dd>${escapeHtml(view.gtin)}</dd>
+<dt>批号 Batch</dt><dd>${escapeHtml(view.batchNo)}</dd>
+<dt>企业 Company</dt><dd>${escapeHtml(view.product.companyId)}</dd>
+</dl>
+<h2>最新监督抽检结果 · Latest official findings</h2>
+${findingsTable(view.findings)}
+<footer>链上凭证 Ledger anchor: 区块 block ${escapeHtml(block)} · 交易 tx ${escapeHtml(view.anchor.txId)}</footer>`,
+  );
+}
+
+/** A small HTML page for a scan that found nothing, or went wrong. */
+export function renderResolverError(status: number, message: string): string {
+  const heading = status === 404 ? '未找到该批次 · Batch not found' : '无法查询 · Cannot look this up';
+  return page(heading, `<h1>${escapeHtml(heading)}</h1>\n<p>${escapeHtml(message)}</p>`);
+}
