@@ -5,7 +5,12 @@ import path from 'node:path';
 /** Small helpers shared by the benchmarks: temp folders, timing and percentiles. */
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, remove: () => { rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    dir,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function percentile(sorted: readonly number[], p: number): number {
@@ -23,7 +28,11 @@ export function report(name: string, figures: Record<string, number | string>): 
 }
 
 /** Runs `count` tasks with at most `concurrency` in flight. */
-export async function pool(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
+export async function pool(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) await task(next++);

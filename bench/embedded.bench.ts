@@ -33,10 +33,21 @@ async function setup(companyCount: number, blockTimeoutMs: number): Promise<Setu
   const system = issuer.system();
   const companies = Array.from({ length: companyCount }, (_, i) => companyId(i + 1));
   const enterprises = companies.map((c, i) =>
-    issuer.issue({ token: 'bench-token-not-used-00', name: `lab ${c}`, org: 'enterprise', role: 'enterprise', companyId: c }, i),
+    issuer.issue(
+      {
+        token: 'bench-token-not-used-00',
+        name: `lab ${c}`,
+        org: 'enterprise',
+        role: 'enterprise',
+        companyId: c,
+      },
+      i,
+    ),
   );
   await pool(companies.length, 64, async (i) => {
-    await ledger.submit(system.ledger, 'RegisterCompany', [JSON.stringify({ companyId: companies[i], name: `company ${String(i)}`, region: '350102' })]);
+    await ledger.submit(system.ledger, 'RegisterCompany', [
+      JSON.stringify({ companyId: companies[i], name: `company ${String(i)}`, region: '350102' }),
+    ]);
   });
   const readModel = SqliteReadModel.open(path.join(dir, 'read-model.sqlite'));
   const consumer = new EventConsumer({ ledger, readModel, system, logger: createLogger('silent') });
@@ -71,7 +82,9 @@ export async function benchIngest(reports: number, concurrency: number): Promise
   const started = process.hrtime.bigint();
   await pool(reports, concurrency, async (n) => {
     const c = n % s.companies.length;
-    await s.ledger.submit(s.enterprises[c]!, 'SubmitSelfTest', [JSON.stringify(selfTestReport(s.companies[c]!, n % 50, n))]);
+    await s.ledger.submit(s.enterprises[c]!, 'SubmitSelfTest', [
+      JSON.stringify(selfTestReport(s.companies[c]!, n % 50, n)),
+    ]);
   });
   await caughtUp(s);
   const embeddedSeconds = seconds(process.hrtime.bigint() - started);
@@ -100,7 +113,13 @@ export async function benchIngest(reports: number, concurrency: number): Promise
   remove();
   const embeddedRate = reports / embeddedSeconds;
   const bareRate = reports / bareSeconds;
-  return { reports, concurrency, embeddedReportsPerSecond: Math.round(embeddedRate), bareSqliteReportsPerSecond: Math.round(bareRate), ratio: Number((embeddedRate / bareRate).toFixed(4)) };
+  return {
+    reports,
+    concurrency,
+    embeddedReportsPerSecond: Math.round(embeddedRate),
+    bareSqliteReportsPerSecond: Math.round(bareRate),
+    ratio: Number((embeddedRate / bareRate).toFixed(4)),
+  };
 }
 
 /**
@@ -122,14 +141,18 @@ export async function benchMatching(itemResults: number, samples: number): Promi
   await pool(reports, 256, async (n) => {
     const product = n % products;
     const c = product % s.companies.length;
-    await s.ledger.submit(s.enterprises[c]!, 'SubmitSelfTest', [JSON.stringify(selfTestReport(s.companies[c]!, product, n))]);
+    await s.ledger.submit(s.enterprises[c]!, 'SubmitSelfTest', [
+      JSON.stringify(selfTestReport(s.companies[c]!, product, n)),
+    ]);
   });
   const fillSeconds = seconds(process.hrtime.bigint() - fillStarted);
   let total = 0n;
   for (let i = 0; i < samples; i++) {
     const product = Math.floor((i * 7919) % products);
     const c = product % s.companies.length;
-    const outcome = await s.ledger.submit(s.regulator, 'SubmitOfficialResult', [JSON.stringify(officialResult(s.companies[c]!, product, 1_000_000 + i))]);
+    const outcome = await s.ledger.submit(s.regulator, 'SubmitOfficialResult', [
+      JSON.stringify(officialResult(s.companies[c]!, product, 1_000_000 + i)),
+    ]);
     const abort = new AbortController();
     for await (const block of s.ledger.blocks({ nextBlock: outcome.blockNumber }, abort.signal)) {
       const started = process.hrtime.bigint();
@@ -140,20 +163,33 @@ export async function benchMatching(itemResults: number, samples: number): Promi
     }
   }
   await s.close();
-  return { itemResults, fillReportsPerSecond: Math.round(reports / fillSeconds), samples, msPerOfficialResult: Number((Number(total) / 1e6 / samples).toFixed(3)) };
+  return {
+    itemResults,
+    fillReportsPerSecond: Math.round(reports / fillSeconds),
+    samples,
+    msPerOfficialResult: Number((Number(total) / 1e6 / samples).toFixed(3)),
+  };
 }
 
 async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
-  if (which === 'all' || which === 'ingest') report('embedded-ingest', await benchIngest(Number(process.env.BENCH_REPORTS ?? 20000), 256));
+  if (which === 'all' || which === 'ingest')
+    report('embedded-ingest', await benchIngest(Number(process.env.BENCH_REPORTS ?? 20000), 256));
   if (which === 'all' || which === 'matching') {
     const small = await benchMatching(100_000, 200);
     const large = await benchMatching(Number(process.env.BENCH_LARGE ?? 1_000_000), 200);
-    report('matching-cost', { ms100k: small.msPerOfficialResult, msLarge: large.msPerOfficialResult, largeItemResults: large.itemResults, ratioLargeTo100k: Number((large.msPerOfficialResult / small.msPerOfficialResult).toFixed(3)), fill100kReportsPerSecond: small.fillReportsPerSecond, fillLargeReportsPerSecond: large.fillReportsPerSecond });
+    report('matching-cost', {
+      ms100k: small.msPerOfficialResult,
+      msLarge: large.msPerOfficialResult,
+      largeItemResults: large.itemResults,
+      ratioLargeTo100k: Number((large.msPerOfficialResult / small.msPerOfficialResult).toFixed(3)),
+      fill100kReportsPerSecond: small.fillReportsPerSecond,
+      fillLargeReportsPerSecond: large.fillReportsPerSecond,
+    });
   }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

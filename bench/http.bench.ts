@@ -14,7 +14,13 @@ const COMPANY = '91350100M000100Y43';
 
 async function startService(dataDir: string): Promise<{ baseUrl: string; stop: () => void }> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', CORE_CHAINCODE_LOGGING_LEVEL: 'error' },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      CORE_CHAINCODE_LOGGING_LEVEL: 'error',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   // The service logs its bound port at info level; the benchmark reads it from that line.
@@ -36,7 +42,11 @@ async function startService(dataDir: string): Promise<{ baseUrl: string; stop: (
   });
 }
 
-async function load(count: number, concurrency: number, request: (n: number) => Promise<Response>): Promise<{ perSecond: number; p50: number; p99: number; failures: number }> {
+async function load(
+  count: number,
+  concurrency: number,
+  request: (n: number) => Promise<Response>,
+): Promise<{ perSecond: number; p50: number; p99: number; failures: number }> {
   const latencies: number[] = [];
   let failures = 0;
   let next = 0;
@@ -55,7 +65,12 @@ async function load(count: number, concurrency: number, request: (n: number) => 
   );
   const elapsed = seconds(process.hrtime.bigint() - started);
   latencies.sort((a, b) => a - b);
-  return { perSecond: Math.round(count / elapsed), p50: Number(percentile(latencies, 50).toFixed(2)), p99: Number(percentile(latencies, 99).toFixed(2)), failures };
+  return {
+    perSecond: Math.round(count / elapsed),
+    p50: Number(percentile(latencies, 50).toFixed(2)),
+    p99: Number(percentile(latencies, 99).toFixed(2)),
+    failures,
+  };
 }
 
 async function main(): Promise<void> {
@@ -66,12 +81,24 @@ async function main(): Promise<void> {
     const regulator = tokens.find((t) => t.role === 'regulator')!.token;
     const enterprise = tokens.find((t) => t.companyId === COMPANY)!.token;
     const post = (token: string, route: string, body: unknown) =>
-      fetch(`${service.baseUrl}${route}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    await post(regulator, '/v1/companies', { companyId: COMPANY, name: '福州闽江绿色蔬菜有限公司', region: '350102' });
+      fetch(`${service.baseUrl}${route}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await post(regulator, '/v1/companies', {
+      companyId: COMPANY,
+      name: '福州闽江绿色蔬菜有限公司',
+      region: '350102',
+    });
     const count = Number(process.env.BENCH_HTTP_REPORTS ?? 10000);
-    await load(500, 32, (n) => post(enterprise, '/v1/self-tests', selfTestReport(COMPANY, n % 50, 10_000_000 + n))); // warm-up
+    await load(500, 32, (n) =>
+      post(enterprise, '/v1/self-tests', selfTestReport(COMPANY, n % 50, 10_000_000 + n)),
+    ); // warm-up
     const baseline = await load(count, 32, () => fetch(`${service.baseUrl}/healthz`));
-    const ingest = await load(count, 32, (n) => post(enterprise, '/v1/self-tests', selfTestReport(COMPANY, n % 50, n)));
+    const ingest = await load(count, 32, (n) =>
+      post(enterprise, '/v1/self-tests', selfTestReport(COMPANY, n % 50, n)),
+    );
     report('http-ingest', {
       clients: 32,
       reports: count,
@@ -90,6 +117,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

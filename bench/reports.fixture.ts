@@ -18,7 +18,11 @@ export function selfTestReport(company: string, product: number, n: number): Rec
     productionDate: `2026-10-${String(1 + (n % 28)).padStart(2, '0')}`,
     lab: { name: '企业自检实验室' },
     testedAt: '2026-10-30T10:00:00+08:00',
-    items: ITEMS.map((itemCode, i) => ({ itemCode, value: Number((0.001 * (1 + ((n + i) % 9))).toFixed(3)), verdict: 'pass' })),
+    items: ITEMS.map((itemCode, i) => ({
+      itemCode,
+      value: Number((0.001 * (1 + ((n + i) % 9))).toFixed(3)),
+      verdict: 'pass',
+    })),
   };
 }
 

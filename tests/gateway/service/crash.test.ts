@@ -25,7 +25,14 @@ interface Running {
 
 function start(dataDir: string): Promise<Running> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', BLOCK_TIMEOUT_MS: '5' },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      BLOCK_TIMEOUT_MS: '5',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -84,12 +91,21 @@ interface Work {
 }
 
 const WORK: readonly Work[] = Array.from({ length: PRODUCTS }, (_, p) => [
-  ...Array.from({ length: REPORTS_PER_PRODUCT }, (_, n): Work => ({ token: 'enterpriseA', path: '/v1/self-tests', body: selfTest(p, n) })),
+  ...Array.from({ length: REPORTS_PER_PRODUCT }, (_, n): Work => ({
+    token: 'enterpriseA',
+    path: '/v1/self-tests',
+    body: selfTest(p, n),
+  })),
   { token: 'regulator' as const, path: '/v1/official-results', body: official(p) },
 ]).flat();
 
 /** Posts work with `concurrency` clients until done or the service dies; returns what was acknowledged. */
-async function ingest(baseUrl: string, tokens: Tokens, work: readonly Work[], concurrency: number): Promise<Set<number>> {
+async function ingest(
+  baseUrl: string,
+  tokens: Tokens,
+  work: readonly Work[],
+  concurrency: number,
+): Promise<Set<number>> {
   const acknowledged = new Set<number>();
   let next = 0;
   const client = async (): Promise<void> => {
@@ -120,9 +136,21 @@ describe('crash safety of the embedded service', () => {
   it('keeps every acknowledged report and doubles no effect after kill -9 mid-ingest', async () => {
     running = await start(dataDir);
     const tokens = tokensFrom(readIdentitiesFile(path.join(dataDir, 'identities.json')));
-    await http(running.baseUrl, 'POST', '/v1/companies', tokens.regulator, { companyId: COMPANY, name: '福州闽江绿色蔬菜有限公司', region: '350102' });
-    for (const [id, region] of [['INS-1', '350203'], ['INS-2', '330106'], ['INS-3', '440305']] as const) {
-      await http(running.baseUrl, 'POST', '/v1/inspectors', tokens.regulator, { inspectorId: id, name: id, region });
+    await http(running.baseUrl, 'POST', '/v1/companies', tokens.regulator, {
+      companyId: COMPANY,
+      name: '福州闽江绿色蔬菜有限公司',
+      region: '350102',
+    });
+    for (const [id, region] of [
+      ['INS-1', '350203'],
+      ['INS-2', '330106'],
+      ['INS-3', '440305'],
+    ] as const) {
+      await http(running.baseUrl, 'POST', '/v1/inspectors', tokens.regulator, {
+        inspectorId: id,
+        name: id,
+        region,
+      });
     }
 
     // Interleave officials early so that deviations, locks and tasks are in flight at the kill.
@@ -130,7 +158,9 @@ describe('crash safety of the embedded service', () => {
     const killer = (async () => {
       for (;;) {
         await new Promise((r) => setTimeout(r, 50));
-        const status = (await http(first.baseUrl, 'GET', '/v1/stats', tokens.regulator).catch(() => undefined))?.json as { selfTests?: number } | undefined;
+        const status = (
+          await http(first.baseUrl, 'GET', '/v1/stats', tokens.regulator).catch(() => undefined)
+        )?.json as { selfTests?: number } | undefined;
         if ((status?.selfTests ?? 0) >= 600) break;
       }
       first.child.kill('SIGKILL');
@@ -144,7 +174,10 @@ describe('crash safety of the embedded service', () => {
     const { baseUrl } = running;
     for (const index of acknowledged) {
       const item = WORK[index]!;
-      const id = item.body.reportNo !== undefined ? `ST-${COMPANY}-${item.body.reportNo}` : `OR-${item.body.samplingNo ?? ''}`;
+      const id =
+        item.body.reportNo !== undefined
+          ? `ST-${COMPANY}-${item.body.reportNo}`
+          : `OR-${item.body.samplingNo ?? ''}`;
       const kind = item.body.reportNo !== undefined ? 'self-tests' : 'official-results';
       const reply = await http(baseUrl, 'GET', `/v1/${kind}/${encodeURIComponent(id)}`, tokens.regulator);
       expect(`${id} ${String(reply.status)}`).toBe(`${id} 200`);
@@ -157,22 +190,34 @@ describe('crash safety of the embedded service', () => {
     await ingest(baseUrl, tokens, WORK, 16);
     await waitForCatchUp(baseUrl, 120_000);
 
-    const deviations = (await http(baseUrl, 'GET', '/v1/deviations?limit=500', tokens.regulator)).json as { items: { id: string; severity: string }[] };
-    expect(deviations.items.filter((d) => d.severity === 'critical').map((d) => d.id).sort()).toEqual(
-      Array.from({ length: PRODUCTS }, (_, p) => `DV-OR-CR-DC-${String(p)}-procymidone`).sort(),
-    );
-    const tasks = (await http(baseUrl, 'GET', '/v1/sampling-tasks?limit=500', tokens.regulator)).json as { items: { productCode: string }[] };
+    const deviations = (await http(baseUrl, 'GET', '/v1/deviations?limit=500', tokens.regulator)).json as {
+      items: { id: string; severity: string }[];
+    };
+    expect(
+      deviations.items
+        .filter((d) => d.severity === 'critical')
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual(Array.from({ length: PRODUCTS }, (_, p) => `DV-OR-CR-DC-${String(p)}-procymidone`).sort());
+    const tasks = (await http(baseUrl, 'GET', '/v1/sampling-tasks?limit=500', tokens.regulator)).json as {
+      items: { productCode: string }[];
+    };
     expect(tasks.items).toHaveLength(PRODUCTS);
     expect(new Set(tasks.items.map((t) => t.productCode)).size).toBe(PRODUCTS);
     for (let p = 0; p < PRODUCTS; p++) {
-      const batch = (await http(baseUrl, 'GET', `/v1/batches/${COMPANY}/P-${String(p)}/B${String(p)}-0`, tokens.regulator)).json as {
+      const batch = (
+        await http(baseUrl, 'GET', `/v1/batches/${COMPANY}/P-${String(p)}/B${String(p)}-0`, tokens.regulator)
+      ).json as {
         status: string;
         locks: { action: string }[];
       };
       expect(batch.status).toBe('locked');
       expect(batch.locks.filter((l) => l.action === 'lock')).toHaveLength(1);
     }
-    const stats = (await http(baseUrl, 'GET', '/v1/stats', tokens.regulator)).json as { selfTests: number; batches: number };
+    const stats = (await http(baseUrl, 'GET', '/v1/stats', tokens.regulator)).json as {
+      selfTests: number;
+      batches: number;
+    };
     expect(stats).toMatchObject({ selfTests: PRODUCTS * REPORTS_PER_PRODUCT, batches: PRODUCTS });
   }, 300_000);
 });

@@ -1,4 +1,11 @@
-import { COMPANY_A, COMPANY_B, COMPANY_C, DEMO_EXPECTED, type DemoActor, type DemoStep } from '../../../gateway/demo/demo.dataset';
+import {
+  COMPANY_A,
+  COMPANY_B,
+  COMPANY_C,
+  DEMO_EXPECTED,
+  type DemoActor,
+  type DemoStep,
+} from '../../../gateway/demo/demo.dataset';
 import type { IdentityEntry } from '../../../gateway/identity/identity.file';
 
 /**
@@ -31,7 +38,14 @@ export interface Reply {
 }
 
 /** One HTTP call with an optional bearer token. */
-export async function http(baseUrl: string, method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+export async function http(
+  baseUrl: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const all: Record<string, string> = { accept: 'application/json', ...headers };
   if (token !== undefined) all.authorization = `Bearer ${token}`;
   const init: RequestInit = { method, headers: all };
@@ -51,11 +65,16 @@ export async function http(baseUrl: string, method: string, path: string, token?
 }
 
 /** Posts every step; fails on the first unexpected status. */
-export async function runSteps(baseUrl: string, tokens: Tokens, steps: readonly DemoStep[]): Promise<Reply[]> {
+export async function runSteps(
+  baseUrl: string,
+  tokens: Tokens,
+  steps: readonly DemoStep[],
+): Promise<Reply[]> {
   const replies: Reply[] = [];
   for (const step of steps) {
     const reply = await http(baseUrl, step.method, step.path, tokens[step.actor], step.body);
-    if (reply.status !== 200 && reply.status !== 201) throw new Error(`${step.path} (${step.note}) → ${String(reply.status)} ${reply.text}`);
+    if (reply.status !== 200 && reply.status !== 201)
+      throw new Error(`${step.path} (${step.note}) → ${String(reply.status)} ${reply.text}`);
     replies.push(reply);
   }
   return replies;
@@ -67,7 +86,10 @@ export async function waitForCatchUp(baseUrl: string, timeoutMs = 60_000): Promi
   let stableSince: number | undefined;
   let lastHeight = -1;
   while (Date.now() < deadline) {
-    const status = (await http(baseUrl, 'GET', '/v1/status')).json as { height: number; processedHeight: number };
+    const status = (await http(baseUrl, 'GET', '/v1/status')).json as {
+      height: number;
+      processedHeight: number;
+    };
     if (status.height === status.processedHeight && status.height === lastHeight) {
       stableSince ??= Date.now();
       if (Date.now() - stableSince >= 300) return;
@@ -92,17 +114,36 @@ export async function outcomeOf(baseUrl: string, tokens: Tokens): Promise<Outcom
     items: { id: string; severity: string; rule: string; selfTestId: string }[];
   };
   const tasks = (await http(baseUrl, 'GET', '/v1/sampling-tasks?limit=200', tokens.regulator)).json as {
-    items: { companyId: string; productCode: string; itemCodes: string[]; status: string; inspectors: string[] }[];
+    items: {
+      companyId: string;
+      productCode: string;
+      itemCodes: string[];
+      status: string;
+      inspectors: string[];
+    }[];
   };
   const batches: Record<string, string | null> = {};
   for (const b of DEMO_EXPECTED.batches) {
-    const reply = await http(baseUrl, 'GET', `/v1/batches/${b.companyId}/${b.productCode}/${b.batchNo}`, tokens.regulator);
-    batches[`${b.productCode}/${b.batchNo}`] = reply.status === 200 ? (reply.json as { status: string }).status : null;
+    const reply = await http(
+      baseUrl,
+      'GET',
+      `/v1/batches/${b.companyId}/${b.productCode}/${b.batchNo}`,
+      tokens.regulator,
+    );
+    batches[`${b.productCode}/${b.batchNo}`] =
+      reply.status === 200 ? (reply.json as { status: string }).status : null;
   }
   return {
-    deviations: Object.fromEntries(deviations.items.map((d) => [d.id, { severity: d.severity, rule: d.rule, selfTestId: d.selfTestId }])),
+    deviations: Object.fromEntries(
+      deviations.items.map((d) => [d.id, { severity: d.severity, rule: d.rule, selfTestId: d.selfTestId }]),
+    ),
     // Inspectors come from each run's own transaction ids; the task itself must not depend on order.
-    tasks: tasks.items.map((t) => `${t.companyId}/${t.productCode}/${t.itemCodes.join('+')}/${t.status}/${String(t.inspectors.length)}`).sort(),
+    tasks: tasks.items
+      .map(
+        (t) =>
+          `${t.companyId}/${t.productCode}/${t.itemCodes.join('+')}/${t.status}/${String(t.inspectors.length)}`,
+      )
+      .sort(),
     batches,
   };
 }

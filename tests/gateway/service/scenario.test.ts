@@ -35,25 +35,40 @@ describe('the core loop on the embedded ledger', () => {
   });
 
   it('records every expected deviation with its severity and rule, and no other', () => {
-    const got = Object.fromEntries(Object.entries(outcomes[0]!.deviations).map(([id, d]) => [id, { severity: d.severity, rule: d.rule }]));
+    const got = Object.fromEntries(
+      Object.entries(outcomes[0]!.deviations).map(([id, d]) => [id, { severity: d.severity, rule: d.rule }]),
+    );
     expect(got).toEqual(DEMO_EXPECTED.deviations);
   });
 
   it('opens one targeted sampling task per company, product and item, with two inspectors drawn outside the region', async () => {
-    const tasks = (await http(harness.baseUrl, 'GET', '/v1/sampling-tasks?limit=50', harness.tokens.regulator)).json as {
+    const tasks = (
+      await http(harness.baseUrl, 'GET', '/v1/sampling-tasks?limit=50', harness.tokens.regulator)
+    ).json as {
       items: { id: string; inspectors: string[]; companyId: string }[];
     };
     expect(tasks.items.map((t) => t.id).sort()).toEqual([...DEMO_EXPECTED.tasks].sort());
     for (const task of tasks.items) {
       expect(task.inspectors).toHaveLength(2);
-      const verify = await http(harness.baseUrl, 'GET', `/v1/sampling-tasks/${encodeURIComponent(task.id)}/verify`, harness.tokens.regulator);
+      const verify = await http(
+        harness.baseUrl,
+        'GET',
+        `/v1/sampling-tasks/${encodeURIComponent(task.id)}/verify`,
+        harness.tokens.regulator,
+      );
       expect(verify.json).toMatchObject({ valid: true });
     }
   });
 
   it('records the actions taken on a critical deviation', async () => {
-    const reply = await http(harness.baseUrl, 'GET', '/v1/deviations?severity=critical', harness.tokens.regulator);
-    const [critical] = (reply.json as { items: { id: string; actions: { type: string; id: string }[] }[] }).items;
+    const reply = await http(
+      harness.baseUrl,
+      'GET',
+      '/v1/deviations?severity=critical',
+      harness.tokens.regulator,
+    );
+    const [critical] = (reply.json as { items: { id: string; actions: { type: string; id: string }[] }[] })
+      .items;
     expect(critical?.actions.map((a) => `${a.type}:${a.id}`).sort()).toEqual([
       'lock:LOCK-DV-OR-DC2611350001-procymidone',
       'sampling-task:TK-DV-OR-DC2611350001-procymidone',
@@ -61,7 +76,11 @@ describe('the core loop on the embedded ledger', () => {
   });
 
   it('locks the batch of a critical deviation and of a failed official result, and recalls on decision', () => {
-    expect(outcomes[0]!.batches).toEqual({ 'LEEK-500G/L261020': 'locked', 'MILK-950ML/M261103': 'recalled', 'BREAD-400G/B261015': null });
+    expect(outcomes[0]!.batches).toEqual({
+      'LEEK-500G/L261020': 'locked',
+      'MILK-950ML/M261103': 'recalled',
+      'BREAD-400G/B261015': null,
+    });
   });
 
   it('shows the lock and the failing finding to whoever scans the code', async () => {
@@ -72,7 +91,9 @@ describe('the core loop on the embedded ledger', () => {
       gtin: gtin14,
       batchNo: 'L261020',
       status: 'locked',
-      findings: expect.arrayContaining([expect.objectContaining({ itemCode: 'procymidone', verdict: 'fail', samplingNo: 'DC2611350001' })]),
+      findings: expect.arrayContaining([
+        expect.objectContaining({ itemCode: 'procymidone', verdict: 'fail', samplingNo: 'DC2611350001' }),
+      ]),
     });
   });
 
@@ -92,11 +113,18 @@ describe('the core loop on the embedded ledger', () => {
 
   it('changes nothing when the whole scenario is posted again', async () => {
     const before = await http(harness.baseUrl, 'GET', '/v1/status');
-    const replies = await runSteps(harness.baseUrl, harness.tokens, DEMO_STEPS.filter((s) => s.path === '/v1/self-tests' || s.path === '/v1/official-results'));
+    const replies = await runSteps(
+      harness.baseUrl,
+      harness.tokens,
+      DEMO_STEPS.filter((s) => s.path === '/v1/self-tests' || s.path === '/v1/official-results'),
+    );
     expect(replies.every((r) => r.status === 200)).toBe(true);
     await waitForCatchUp(harness.baseUrl);
     expect(await outcomeOf(harness.baseUrl, harness.tokens)).toEqual(outcomes[0]);
-    const stats = (await http(harness.baseUrl, 'GET', '/v1/stats', harness.tokens.regulator)).json as { batches: number; selfTests: number };
+    const stats = (await http(harness.baseUrl, 'GET', '/v1/stats', harness.tokens.regulator)).json as {
+      batches: number;
+      selfTests: number;
+    };
     expect(stats).toMatchObject({ batches: 7, selfTests: 6 });
     expect(before.status).toBe(200);
   });
