@@ -1,0 +1,203 @@
+/**
+ * The layout of the embedded ledger's SQLite file, shared by the store that writes it and the
+ * verifier that re-checks it through its own connection.
+ *
+ * - `blocks(number, previous_hash, data_hash, hash, data)`: one row per block; `data` is the
+ *   canonical encoding of its transactions (see `block.codec.ts`), hashes are lowercase hex.
+ * - `state(key, value, block_num, tx_num, metadata)`: the world state; `(block_num, tx_num)` is the
+ *   key's version, `metadata` the JSON of sorted `[metakey, base64]` pairs or NULL when there is none.
+ * - `history(id, key, block_num, tx_num, tx_id, timestamp_ms, is_delete, value)`: every committed
+ *   write and delete; `id` grows in commit order.
+ * - `transactions(tx_id, block_num, tx_num)`: where each transaction id first appears (valid or not),
+ *   for the DUPLICATE_TXID check.
+ *
+ * Keys are TEXT compared with SQLite's BINARY collation, i.e. UTF-8 byte order, which is Unicode code
+ * point order: the order of Fabric's LevelDB and of `compareKeys`.
+ */
+import { existsSync } from 'node:fs';
+
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+
+import type { StateMetadata } from './ledger.records';
+import { LedgerStorageError } from './storage.errors';
+
+/** The ledger file's name inside a data directory. */
+export const LEDGER_DATABASE_FILE = 'ledger.sqlite';
+
+/** `PRAGMA user_version` of the layout above. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * How hard SQLite flushes a commit to disk (`PRAGMA synchronous`, in WAL mode):
+ * - `FULL` (the default): every committed block survives a process kill and an OS crash or power loss;
+ * - `NORMAL`: a committed block survives a process kill, but the last blocks acknowledged before an OS
+ *   crash or power loss may be lost (the file stays consistent either way). Faster: one fsync per WAL
+ *   checkpoint instead of one per block.
+ */
+export type SqliteSynchronous = 'FULL' | 'NORMAL';
+
+/** A type alias for the connection, so that callers need not import better-sqlite3's namespace. */
+export type LedgerDatabase = Database.Database;
+
+/** A row of `blocks`. */
+export interface BlockRow {
+  readonly number: number;
+  readonly previous_hash: string;
+  readonly data_hash: string;
+  readonly hash: string;
+  readonly data: Buffer;
+}
+
+/** A row of `state`. */
+export interface StateRow {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly block_num: number;
+  readonly tx_num: number;
+  readonly metadata: string | null;
+}
+
+/** A row of `history`. */
+export interface HistoryRow {
+  readonly key: string;
+  readonly block_num: number;
+  readonly tx_num: number;
+  readonly tx_id: string;
+  readonly timestamp_ms: number;
+  readonly is_delete: number;
+  readonly value: Buffer;
+}
+
+/** A row of `transactions`. */
+export interface TransactionIndexRow {
+  readonly tx_id: string;
+  readonly block_num: number;
+  readonly tx_num: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE blocks (
+    number INTEGER PRIMARY KEY,
+    previous_hash TEXT NOT NULL,
+    data_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    data BLOB NOT NULL
+  );
+  CREATE TABLE state (
+    key TEXT NOT NULL UNIQUE COLLATE BINARY,
+    value BLOB NOT NULL,
+    block_num INTEGER NOT NULL,
+    tx_num INTEGER NOT NULL,
+    metadata TEXT
+  );
+  CREATE TABLE history (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL COLLATE BINARY,
+    block_num INTEGER NOT NULL,
+    tx_num INTEGER NOT NULL,
+    tx_id TEXT NOT NULL,
+    timestamp_ms INTEGER NOT NULL,
+    is_delete INTEGER NOT NULL,
+    value BLOB NOT NULL
+  );
+  CREATE INDEX history_by_key ON history (key);
+  CREATE TABLE transactions (
+    tx_id TEXT PRIMARY KEY,
+    block_num INTEGER NOT NULL,
+    tx_num INTEGER NOT NULL
+  ) WITHOUT ROWID;
+`;
+
+/** How to open the ledger file. */
+export interface OpenLedgerDatabaseOptions {
+  /** See {@link SqliteSynchronous}; defaults to `FULL`. */
+  readonly synchronous?: SqliteSynchronous;
+  /** Refuse to create the file or its schema when they do not exist (the verifier only reads). */
+  readonly mustExist?: boolean;
+}
+
+function userVersion(db: LedgerDatabase): number {
+  return z
+    .number()
+    .int()
+    .parse(db.pragma('user_version', { simple: true }));
+}
+
+function ensureSchema(db: LedgerDatabase, file: string, create: boolean): void {
+  const version = userVersion(db);
+  if (version === SCHEMA_VERSION) {
+    return;
+  }
+  if (version === 0 && !create) {
+    throw new LedgerStorageError(`${file} is not a ledger file (no ledger schema)`, 'schema');
+  }
+  if (version !== 0) {
+    throw new LedgerStorageError(
+      `${file} has ledger schema version ${version}; this code reads version ${SCHEMA_VERSION}`,
+      'schema',
+    );
+  }
+  db.transaction(() => {
+    const tables = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM sqlite_schema`).get();
+    if ((tables?.n ?? 0) > 0) {
+      throw new LedgerStorageError(`${file} is an SQLite database but not a ledger`, 'schema');
+    }
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
+/**
+ * Opens (and on first use creates) a ledger file in WAL mode with the schema above.
+ *
+ * @throws {LedgerStorageError} `missing` when `mustExist` and there is no file; `schema` when the file
+ *   is not a ledger of this schema version (or, with `mustExist`, not yet a ledger at all).
+ * @throws SqliteError when SQLite cannot open the file at all.
+ */
+export function openLedgerDatabase(file: string, options: OpenLedgerDatabaseOptions = {}): LedgerDatabase {
+  if (options.mustExist === true && !existsSync(file)) {
+    throw new LedgerStorageError(`there is no ledger file at ${file}`, 'missing');
+  }
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    // 64 MiB of page cache: state reads stay in memory for a pilot-sized ledger.
+    db.pragma('cache_size = -65536');
+    ensureSchema(db, file, options.mustExist !== true);
+    return db;
+  } catch (error: unknown) {
+    db.close();
+    throw error;
+  }
+}
+
+const metadataColumnSchema = z.array(z.tuple([z.string(), z.string()]));
+
+const NO_METADATA: StateMetadata = Object.freeze({});
+
+/**
+ * The `metadata` column for key-level metadata: JSON of `[metakey, base64]` pairs sorted by metakey,
+ * or NULL when there is none (the common case).
+ */
+export function encodeMetadataColumn(metadata: StateMetadata): string | null {
+  const metakeys = Object.keys(metadata).sort();
+  if (metakeys.length === 0) {
+    return null;
+  }
+  return JSON.stringify(metakeys.map((metakey) => [metakey, metadata[metakey]?.toString('base64') ?? '']));
+}
+
+/**
+ * Reads the `metadata` column back.
+ *
+ * @throws ZodError when the column does not hold metadata pairs.
+ */
+export function decodeMetadataColumn(column: string | null): StateMetadata {
+  if (column === null) {
+    return NO_METADATA;
+  }
+  const pairs = metadataColumnSchema.parse(JSON.parse(column));
+  return Object.fromEntries(pairs.map(([metakey, value]) => [metakey, Buffer.from(value, 'base64')]));
+}

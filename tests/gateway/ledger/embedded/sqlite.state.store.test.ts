@@ -1,0 +1,261 @@
+import path from 'node:path';
+
+import type {
+  BlockCommitBatch,
+  StateUpdate,
+  TransactionRecord,
+} from '../../../../gateway/ledger/embedded/ledger.records';
+import { MemoryStateStore } from '../../../../gateway/ledger/embedded/memory.state.store';
+import { SqliteStateStore } from '../../../../gateway/ledger/embedded/sqlite.state.store';
+import type { VersionedStateStore } from '../../../../gateway/ledger/embedded/state.store';
+import { LedgerStorageError } from '../../../../gateway/ledger/embedded/storage.errors';
+import { verifyChain } from '../../../../gateway/ledger/embedded/chain.verifier';
+import type { TempDir } from './embedded.fixture';
+import { tempDir } from './embedded.fixture';
+
+const T0 = Date.parse('2025-03-01T08:00:00.000Z');
+
+function put(key: string, value: string, blockNum: number, txNum = 0): StateUpdate {
+  return { key, value: Buffer.from(value), metadata: {}, version: { blockNum, txNum } };
+}
+
+function remove(key: string, blockNum: number, txNum = 0): StateUpdate {
+  return { key, value: null, metadata: {}, version: { blockNum, txNum } };
+}
+
+/** A valid transaction that wrote `updates` (all with txNum 0). */
+function transaction(blockNum: number, updates: readonly StateUpdate[]): TransactionRecord {
+  return {
+    txId: `tx-${blockNum}`,
+    txIndex: 0,
+    validationCode: 'VALID',
+    timestamp: new Date(T0 + blockNum * 1000),
+    creator: { mspId: 'EnterpriseMSP', certificate: 'PEM' },
+    fcn: 'Put',
+    args: updates.map((update) => update.key),
+    status: 200,
+    payload: Buffer.alloc(0),
+    readSet: { reads: [], rangeQueries: [] },
+    writeSet: {
+      writes: updates.map((update) => ({
+        key: update.key,
+        isDelete: update.value === null,
+        value: update.value ?? Buffer.alloc(0),
+      })),
+      metadataWrites: [],
+    },
+  };
+}
+
+/** The batch the validator would produce for one transaction writing `updates`. */
+function batch(blockNum: number, updates: StateUpdate[]): BlockCommitBatch {
+  const tx = transaction(blockNum, updates);
+  return {
+    block: { number: blockNum, transactions: [tx] },
+    updates,
+    history: updates.map((update) => ({
+      key: update.key,
+      txId: tx.txId,
+      timestamp: tx.timestamp,
+      isDelete: update.value === null,
+      value: update.value ?? Buffer.alloc(0),
+      version: update.version,
+    })),
+  };
+}
+
+let dir: TempDir;
+const stores: SqliteStateStore[] = [];
+
+beforeEach(() => {
+  dir = tempDir('sqlite-store');
+});
+
+afterEach(() => {
+  stores.splice(0).forEach((store) => {
+    store.close();
+  });
+  dir.remove();
+});
+
+function ledgerFile(): string {
+  return path.join(dir.path, 'ledger.sqlite');
+}
+
+function openSqlite(): SqliteStateStore {
+  const store = SqliteStateStore.open(ledgerFile());
+  stores.push(store);
+  return store;
+}
+
+describe.each<[string, () => VersionedStateStore]>([
+  ['MemoryStateStore (reference)', () => new MemoryStateStore()],
+  ['SqliteStateStore', openSqlite],
+])('%s — the state store port', (_name, open) => {
+  it('scans keys in code point order, as LevelDB orders UTF-8 bytes', () => {
+    const store = open();
+    const keys = ['\u{1F600}', '\uE000', 'b', 'a', 'a\u0000', '\u0000idx\u0000a\u0000'];
+    store.applyBlock(
+      batch(
+        0,
+        keys.map((key) => put(key, key, 0)),
+      ),
+    );
+
+    expect(store.scan('', '').map((kv) => kv.key)).toEqual([
+      '\u0000idx\u0000a\u0000',
+      'a',
+      'a\u0000',
+      'b',
+      '\uE000',
+      '\u{1F600}',
+    ]);
+    expect(store.scan('a', '\u{10FFFF}').map((kv) => kv.key)).toEqual([
+      'a',
+      'a\u0000',
+      'b',
+      '\uE000',
+      '\u{1F600}',
+    ]);
+    expect(store.scan('a\u0000', 'c', 2).map((kv) => kv.key)).toEqual(['a\u0000', 'b']);
+    expect(
+      store.scan('\u0000idx\u0000', '\u0000idx\u0000\u{10FFFF}').map((kv) => kv.value.toString()),
+    ).toEqual(['\u0000idx\u0000a\u0000']);
+  });
+
+  it('answers values with their version and metadata', () => {
+    const store = open();
+    store.applyBlock(
+      batch(0, [{ ...put('k', 'v', 0), metadata: { VALIDATION_PARAMETER: Buffer.from('policy') } }]),
+    );
+    store.applyBlock(batch(1, [put('other', 'x', 1, 0)]));
+
+    expect(store.get('k')).toMatchObject({
+      value: Buffer.from('v'),
+      version: { blockNum: 0, txNum: 0 },
+      metadata: { VALIDATION_PARAMETER: Buffer.from('policy') },
+    });
+    expect(store.get('missing')).toBeUndefined();
+  });
+
+  it('deletes keys from state and range scans, and keeps their history newest first', () => {
+    const store = open();
+    store.applyBlock(batch(0, [put('a', 'v1', 0), put('b', 'x', 0)]));
+    store.applyBlock(batch(1, [remove('a', 1)]));
+
+    expect(store.get('a')).toBeUndefined();
+    expect(store.scan('', '').map((kv) => kv.key)).toEqual(['b']);
+    expect(store.history('a')).toEqual([
+      {
+        key: 'a',
+        txId: 'tx-1',
+        timestamp: new Date(T0 + 1000),
+        isDelete: true,
+        value: Buffer.alloc(0),
+        version: { blockNum: 1, txNum: 0 },
+      },
+      {
+        key: 'a',
+        txId: 'tx-0',
+        timestamp: new Date(T0),
+        isDelete: false,
+        value: Buffer.from('v1'),
+        version: { blockNum: 0, txNum: 0 },
+      },
+    ]);
+    expect(store.height).toBe(2);
+  });
+
+  it('indexes transaction ids and returns committed blocks', () => {
+    const store = open();
+    const committed = batch(0, [put('a', 'v', 0)]);
+    store.applyBlock(committed);
+
+    expect(store.hasTransaction('tx-0')).toBe(true);
+    expect(store.hasTransaction('tx-1')).toBe(false);
+    expect(store.block(0)).toEqual(committed.block);
+    expect(store.block(1)).toBeUndefined();
+  });
+
+  it('refuses a block that does not follow the current height', () => {
+    const store = open();
+
+    expect(() => {
+      store.applyBlock(batch(1, [put('a', 'v', 1)]));
+    }).toThrow('block 1 cannot follow height 0');
+    expect(store.get('a')).toBeUndefined();
+  });
+});
+
+describe('SqliteStateStore — durability', () => {
+  it('keeps state, history, blocks, transaction ids and height across close and reopen', () => {
+    const first = openSqlite();
+    first.applyBlock(batch(0, [put('a', 'v1', 0), put('b', 'x', 0)]));
+    first.applyBlock(batch(1, [put('a', 'v2', 1), remove('b', 1)]));
+    const head = first.headHash;
+    const blocks = [first.block(0), first.block(1)];
+    first.close();
+
+    const reopened = openSqlite();
+
+    expect(reopened.height).toBe(2);
+    expect(reopened.headHash).toBe(head);
+    expect(reopened.get('a')?.value.toString()).toBe('v2');
+    expect(reopened.get('b')).toBeUndefined();
+    expect(reopened.history('a').map((entry) => entry.value.toString())).toEqual(['v2', 'v1']);
+    expect(reopened.hasTransaction('tx-1')).toBe(true);
+    expect([reopened.block(0), reopened.block(1)]).toEqual(blocks);
+    reopened.applyBlock(batch(2, [put('c', 'z', 2)]));
+    expect(reopened.blockHeader(2)?.previousHash).toBe(head);
+  });
+
+  it('applies a block all or nothing: a failure half-way leaves the previous block in place', () => {
+    const store = openSqlite();
+    store.applyBlock(batch(0, [put('a', 'v1', 0)]));
+    const broken = batch(1, [put('a', 'v2', 1), put('b', 'new', 1)]);
+    // An invalid timestamp fails the history insert, after the block and state rows were written.
+    const failing: BlockCommitBatch = {
+      ...broken,
+      history: broken.history.map((entry) => ({ ...entry, timestamp: new Date(Number.NaN) })),
+    };
+
+    expect(() => {
+      store.applyBlock(failing);
+    }).toThrow();
+
+    expect(store.height).toBe(1);
+    expect(store.get('a')?.value.toString()).toBe('v1');
+    expect(store.get('b')).toBeUndefined();
+    expect(store.hasTransaction('tx-1')).toBe(false);
+    store.applyBlock(broken);
+    expect(store.height).toBe(2);
+    store.close();
+    expect(verifyChain(ledgerFile())).toMatchObject({ ok: true, height: 2 });
+  });
+
+  it('refuses to write after another connection appended a block to the same file', () => {
+    const mine = openSqlite();
+    const intruder = openSqlite();
+    intruder.applyBlock(batch(0, [put('a', 'theirs', 0)]));
+
+    let error: unknown;
+    try {
+      mine.applyBlock(batch(0, [put('a', 'mine', 0)]));
+    } catch (caught: unknown) {
+      error = caught;
+    }
+
+    expect(error).toBeInstanceOf(LedgerStorageError);
+    expect(error).toMatchObject({ reason: 'concurrent-writer' });
+    expect(mine.get('a')?.value.toString()).toBe('theirs');
+  });
+
+  it('refuses writes after close', () => {
+    const store = openSqlite();
+    store.close();
+
+    expect(() => {
+      store.applyBlock(batch(0, [put('a', 'v', 0)]));
+    }).toThrow(LedgerStorageError);
+  });
+});
