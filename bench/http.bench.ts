@@ -27,7 +27,7 @@ async function startService(dataDir: string): Promise<{ baseUrl: string; stop: (
   return new Promise((resolve, reject) => {
     let buffer = '';
     let found = false;
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       if (found) return; // request logs keep flowing; they are read and dropped
       buffer += chunk.toString();
       const match = /"port":(\d+)[^\n]*gateway listening/.exec(buffer);

@@ -32,7 +32,10 @@ function identityEntries(config: Config, logger: Logger): IdentityEntry[] {
   }
   const entries = writeStarterIdentities(config.identitiesFile);
   logger.info(
-    { identitiesFile: config.identitiesFile, identities: entries.map((e) => ({ name: e.name, role: e.role, companyId: e.companyId })) },
+    {
+      identitiesFile: config.identitiesFile,
+      identities: entries.map((e) => ({ name: e.name, role: e.role, companyId: e.companyId })),
+    },
     'wrote a starter identities file with fresh API tokens; send one as "Authorization: Bearer <token>"',
   );
   return entries;
@@ -46,7 +49,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   mkdirSync(config.dataDir, { recursive: true });
   const entries = identityEntries(config, logger);
   const issuer = new EmbeddedIdentityIssuer();
-  const auth = new TokenAuthenticator(entries.map((entry, index) => ({ entry, ledger: issuer.issue(entry, index) })));
+  const auth = new TokenAuthenticator(
+    entries.map((entry, index) => ({ entry, ledger: issuer.issue(entry, index) })),
+  );
   const system = issuer.system();
 
   const ledger = await EmbeddedLedger.open({
@@ -68,7 +73,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ host: config.host, port, ledger: ledger.kind, dataDir: config.dataDir, identities: auth.size }, 'food-inspection gateway listening');
+  logger.info(
+    { host: config.host, port, ledger: ledger.kind, dataDir: config.dataDir, identities: auth.size },
+    'food-inspection gateway listening',
+  );
 
   return {
     server,

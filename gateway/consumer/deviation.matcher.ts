@@ -18,8 +18,17 @@ export interface DeviationClaim {
 }
 
 /** The claim for one official item result given the committed state. */
-export async function claimFor(calls: LedgerCalls, official: OfficialResultRecord, itemCode: string): Promise<DeviationClaim> {
-  const candidates = await calls.query<PairingCandidate[]>('ListSelfTestItems', official.companyId, official.product.code, itemCode);
+export async function claimFor(
+  calls: LedgerCalls,
+  official: OfficialResultRecord,
+  itemCode: string,
+): Promise<DeviationClaim> {
+  const candidates = await calls.query<PairingCandidate[]>(
+    'ListSelfTestItems',
+    official.companyId,
+    official.product.code,
+    itemCode,
+  );
   const reference = selectReference(official, candidates);
   const none = { officialResultId: official.id, itemCode, selfTestId: null, severity: null, rule: null };
   if (!reference) return none;
@@ -28,5 +37,11 @@ export async function claimFor(calls: LedgerCalls, official: OfficialResultRecor
   const selfItem = self.items.find((i) => i.itemCode === itemCode);
   if (!officialItem || !selfItem) return none;
   const outcome = compareItemResults(officialItem, selfItem);
-  return { officialResultId: official.id, itemCode, selfTestId: reference.selfTestId, severity: outcome.severity, rule: outcome.rule };
+  return {
+    officialResultId: official.id,
+    itemCode,
+    selfTestId: reference.selfTestId,
+    severity: outcome.severity,
+    rule: outcome.rule,
+  };
 }

@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import type { LedgerEvents } from '../../src/records/ledger.events';
-import type { BatchRecord, DeviationRecord, OfficialResultRecord, SamplingTaskRecord, SelfTestRecord } from '../../src/records/ledger.records';
+import type {
+  BatchRecord,
+  DeviationRecord,
+  OfficialResultRecord,
+  SamplingTaskRecord,
+  SelfTestRecord,
+} from '../../src/records/ledger.records';
 import { daysBetween } from '../../src/time/iso-time';
 import { DEVIATION_THRESHOLDS } from '../../src/rules/deviation.thresholds';
 import { ContractError } from '../ledger/ledger.errors';
@@ -40,7 +46,7 @@ interface BlockContext {
 
 const MAX_REFERENCE_RETRIES = 3;
 
-function parse<N extends keyof LedgerEvents>(event: LedgerEvent): LedgerEvents[N] {
+function parse<N extends keyof LedgerEvents>(event: LedgerEvent, _name: N): LedgerEvents[N] {
   return JSON.parse(event.payload.toString('utf8')) as LedgerEvents[N];
 }
 
@@ -74,15 +80,17 @@ export class EventConsumer {
   }
 
   async #loop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
+    // A function, not a property read: the signal flips while the loop awaits.
+    const stopped = (): boolean => signal.aborted;
+    while (!stopped()) {
       try {
         const from = { nextBlock: this.options.readModel.processedHeight() };
         for await (const block of this.options.ledger.blocks(from, signal)) {
           await this.processBlock(block);
-          if (signal.aborted) break;
+          if (stopped()) break;
         }
       } catch (error: unknown) {
-        if (signal.aborted) break;
+        if (stopped()) break;
         this.#log.error({ err: error }, 'consumer stopped on an error; resuming from the checkpoint');
         await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1000));
       }
@@ -114,12 +122,12 @@ export class EventConsumer {
         return this.#onDeviation(event, context);
       case 'OpenSamplingTask':
       case 'UpdateSamplingTask':
-        return this.#refreshTask(parse<'OpenSamplingTask'>(event).id, context);
+        return this.#refreshTask(parse(event, 'OpenSamplingTask').id, context);
       case 'LockBatch':
       case 'UnlockBatch':
-        return this.#onBatch(parse<'LockBatch'>(event), context);
+        return this.#onBatch(parse(event, 'LockBatch'), context);
       case 'RecallBatches':
-        for (const batch of parse<'RecallBatches'>(event).batches) await this.#onBatch(batch, context);
+        for (const batch of parse(event, 'RecallBatches').batches) await this.#onBatch(batch, context);
         return undefined;
       default:
         return undefined;
@@ -136,7 +144,7 @@ export class EventConsumer {
 
   /** A new self-test may be a better reference for official results already compared. */
   async #onSelfTest(event: LedgerEvent, context: BlockContext): Promise<void> {
-    const e = parse<'SubmitSelfTest'>(event);
+    const e = parse(event, 'SubmitSelfTest');
     context.writes.push(() => {
       this.options.readModel.recordSelfTest(e.id, e.companyId, e.productCode, e.batchNo, event.txId);
     });
@@ -149,14 +157,17 @@ export class EventConsumer {
       self ??= await this.#calls.query<SelfTestRecord>('GetSelfTest', e.id);
       const productionDate = self.productionDate;
       const affected = rows.filter(
-        (row) => row.batchNo === e.batchNo || Math.abs(daysBetween(row.productionDate, productionDate)) <= DEVIATION_THRESHOLDS.pairingWindowDays,
+        (row) =>
+          row.batchNo === e.batchNo ||
+          Math.abs(daysBetween(row.productionDate, productionDate)) <= DEVIATION_THRESHOLDS.pairingWindowDays,
       );
-      for (const row of affected) await this.#compare(await this.#official(row.officialResultId, context), itemCode);
+      for (const row of affected)
+        await this.#compare(await this.#official(row.officialResultId, context), itemCode);
     }
   }
 
   async #onOfficialResult(event: LedgerEvent, context: BlockContext): Promise<void> {
-    const e = parse<'SubmitOfficialResult'>(event);
+    const e = parse(event, 'SubmitOfficialResult');
     if (!e.changed) return;
     const official = await this.#official(e.id, context);
     context.writes.push(() => {
@@ -195,7 +206,10 @@ export class EventConsumer {
       if (stored && stored.selfTestId === claim.selfTestId && stored.severity === claim.severity) return;
       if (await this.#submitDeviation(claim)) return;
     }
-    this.#log.warn({ officialResultId: official.id, itemCode }, 'reference kept moving; the next self-test event will revisit');
+    this.#log.warn(
+      { officialResultId: official.id, itemCode },
+      'reference kept moving; the next self-test event will revisit',
+    );
   }
 
   /** Submits a claim; false when the reference moved under it (the caller recomputes). */
@@ -214,7 +228,7 @@ export class EventConsumer {
   }
 
   async #onDeviation(event: LedgerEvent, context: BlockContext): Promise<void> {
-    const e = parse<'RecordDeviation'>(event);
+    const e = parse(event, 'RecordDeviation');
     if (!e.changed) return;
     const record = await this.#calls.query<DeviationRecord>('GetDeviation', e.id);
     context.writes.push(() => {
@@ -237,7 +251,11 @@ export class EventConsumer {
     }
   }
 
-  async #lock(batch: { companyId: string; productCode: string; batchNo: string }, reason: string, actionId: string): Promise<ActionView | undefined> {
+  async #lock(
+    batch: { companyId: string; productCode: string; batchNo: string },
+    reason: string,
+    actionId: string,
+  ): Promise<ActionView | undefined> {
     try {
       const { outcome, result } = await this.#calls.submit<BatchRecord>('LockBatch', {
         companyId: batch.companyId,
@@ -272,10 +290,12 @@ export class EventConsumer {
   }
 
   async #refreshTask(taskId: string, context: BlockContext): Promise<void> {
-    const task = await this.#calls.query<SamplingTaskRecord>('GetSamplingTask', taskId).catch((error: unknown) => {
-      if (error instanceof ContractError) return undefined;
-      throw error;
-    });
+    const task = await this.#calls
+      .query<SamplingTaskRecord>('GetSamplingTask', taskId)
+      .catch((error: unknown) => {
+        if (error instanceof ContractError) return undefined;
+        throw error;
+      });
     if (task) {
       context.writes.push(() => {
         this.options.readModel.upsertTask(task);
@@ -283,7 +303,16 @@ export class EventConsumer {
     }
   }
 
-  async #onBatch(e: { companyId: string; productCode: string; batchNo: string; status: BatchRecord['status']; changed: boolean }, context: BlockContext): Promise<void> {
+  async #onBatch(
+    e: {
+      companyId: string;
+      productCode: string;
+      batchNo: string;
+      status: BatchRecord['status'];
+      changed: boolean;
+    },
+    context: BlockContext,
+  ): Promise<void> {
     context.writes.push(() => {
       this.options.readModel.setBatchStatus(e.companyId, e.productCode, e.batchNo, e.status);
     });

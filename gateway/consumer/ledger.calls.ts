@@ -8,15 +8,28 @@ export class LedgerCalls {
     private readonly identity: LedgerIdentity,
   ) {}
 
-  /** Evaluates and parses the JSON result. */
+  /** Evaluates and parses the JSON result as the record type the caller names (trusted ledger output). */
   async query<T>(fcn: string, ...args: string[]): Promise<T> {
-    const payload = await withRetry(() => this.ledger.evaluate(this.identity, fcn, args), DEFAULT_RETRY_POLICY);
+    const payload = await withRetry(
+      () => this.ledger.evaluate(this.identity, fcn, args),
+      DEFAULT_RETRY_POLICY,
+    );
     return JSON.parse(payload.toString('utf8')) as T;
   }
 
   /** Submits a JSON payload (retrying transient failures) and parses the `{ record, changed }` result. */
-  async submit<T>(fcn: string, payload: unknown): Promise<{ outcome: SubmitOutcome; result: { record: T; changed: boolean } }> {
-    const outcome = await withRetry(() => this.ledger.submit(this.identity, fcn, [JSON.stringify(payload)]), DEFAULT_RETRY_POLICY);
-    return { outcome, result: JSON.parse(outcome.payload.toString('utf8')) as { record: T; changed: boolean } };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the record type
+  async submit<T>(
+    fcn: string,
+    payload: unknown,
+  ): Promise<{ outcome: SubmitOutcome; result: { record: T; changed: boolean } }> {
+    const outcome = await withRetry(
+      () => this.ledger.submit(this.identity, fcn, [JSON.stringify(payload)]),
+      DEFAULT_RETRY_POLICY,
+    );
+    return {
+      outcome,
+      result: JSON.parse(outcome.payload.toString('utf8')) as { record: T; changed: boolean },
+    };
   }
 }

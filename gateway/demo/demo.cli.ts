@@ -9,7 +9,9 @@ import { COMPANY_A, COMPANY_B, COMPANY_C, DEMO_EXPECTED, DEMO_STEPS, type DemoAc
  * to `BASE_URL` (default http://127.0.0.1:8080). This is a script: it prints to stdout.
  */
 const baseUrl = (process.env.BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const identitiesFile = path.resolve(process.env.IDENTITIES_FILE ?? path.join(process.env.DATA_DIR ?? './data', 'identities.json'));
+const identitiesFile = path.resolve(
+  process.env.IDENTITIES_FILE ?? path.join(process.env.DATA_DIR ?? './data', 'identities.json'),
+);
 
 function tokensOf(entries: readonly IdentityEntry[]): Record<DemoActor, string> {
   const find = (predicate: (e: IdentityEntry) => boolean, what: string): string => {
@@ -26,11 +28,20 @@ function tokensOf(entries: readonly IdentityEntry[]): Record<DemoActor, string> 
   };
 }
 
-async function call(token: string | undefined, method: string, url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+async function call(
+  token: string | undefined,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${baseUrl}${url}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const response = await fetch(`${baseUrl}${url}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await response.text();
   return { status: response.status, json: text ? (JSON.parse(text) as unknown) : null };
 }
@@ -42,7 +53,10 @@ async function waitForConsumer(): Promise<void> {
     // The consumer's own effects add blocks; caught up means equal twice in a row.
     if (status.height === status.processedHeight) {
       await new Promise((r) => setTimeout(r, 200));
-      const again = (await call(undefined, 'GET', '/v1/status')).json as { height: number; processedHeight: number };
+      const again = (await call(undefined, 'GET', '/v1/status')).json as {
+        height: number;
+        processedHeight: number;
+      };
       if (again.height === again.processedHeight && again.height === status.height) return;
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -58,26 +72,49 @@ async function main(): Promise<void> {
   out(`Posting ${String(DEMO_STEPS.length)} requests to ${baseUrl}`);
   for (const step of DEMO_STEPS) {
     const { status, json } = await call(tokens[step.actor], step.method, step.path, step.body);
-    if (status >= 400) throw new Error(`${step.method} ${step.path} → ${String(status)} ${JSON.stringify(json)}`);
+    if (status >= 400)
+      throw new Error(`${step.method} ${step.path} → ${String(status)} ${JSON.stringify(json)}`);
     out(`  ${String(status)} ${step.path.padEnd(22)} ${step.note}`);
   }
   await waitForConsumer();
 
-  const deviations = (await call(tokens.regulator, 'GET', '/v1/deviations?limit=100')).json as { items: { id: string; severity: string; rule: string; metrics: object; actions: { type: string; id: string }[] }[] };
+  const deviations = (await call(tokens.regulator, 'GET', '/v1/deviations?limit=100')).json as {
+    items: {
+      id: string;
+      severity: string;
+      rule: string;
+      metrics: object;
+      actions: { type: string; id: string }[];
+    }[];
+  };
   out('\nDeviations (链上点检):');
   for (const d of deviations.items) {
-    out(`  ${d.severity.padEnd(8)} ${d.rule.padEnd(18)} ${d.id}  ${JSON.stringify(d.metrics)}  actions: ${d.actions.map((a) => `${a.type}:${a.id}`).join(', ') || '-'}`);
+    out(
+      `  ${d.severity.padEnd(8)} ${d.rule.padEnd(18)} ${d.id}  ${JSON.stringify(d.metrics)}  actions: ${d.actions.map((a) => `${a.type}:${a.id}`).join(', ') || '-'}`,
+    );
   }
-  const tasks = (await call(tokens.regulator, 'GET', '/v1/sampling-tasks?limit=100')).json as { items: { id: string; status: string; inspectors: string[]; seed: string }[] };
+  const tasks = (await call(tokens.regulator, 'GET', '/v1/sampling-tasks?limit=100')).json as {
+    items: { id: string; status: string; inspectors: string[]; seed: string }[];
+  };
   out('\nTargeted sampling tasks (点穴式抽检):');
   for (const t of tasks.items) {
-    const verify = (await call(tokens.regulator, 'GET', `/v1/sampling-tasks/${encodeURIComponent(t.id)}/verify`)).json as { valid: boolean };
-    out(`  ${t.id} ${t.status} inspectors ${t.inspectors.join(', ')} seed ${t.seed.slice(0, 16)}… draw verified: ${String(verify.valid)}`);
+    const verify = (
+      await call(tokens.regulator, 'GET', `/v1/sampling-tasks/${encodeURIComponent(t.id)}/verify`)
+    ).json as { valid: boolean };
+    out(
+      `  ${t.id} ${t.status} inspectors ${t.inspectors.join(', ')} seed ${t.seed.slice(0, 16)}… draw verified: ${String(verify.valid)}`,
+    );
   }
   out('\nBatches:');
   for (const b of DEMO_EXPECTED.batches) {
-    const { status, json } = await call(tokens.regulator, 'GET', `/v1/batches/${b.companyId}/${b.productCode}/${b.batchNo}`);
-    out(`  ${b.productCode}/${b.batchNo}: ${status === 200 ? (json as { status: string }).status : 'not registered, never locked'}`);
+    const { status, json } = await call(
+      tokens.regulator,
+      'GET',
+      `/v1/batches/${b.companyId}/${b.productCode}/${b.batchNo}`,
+    );
+    out(
+      `  ${b.productCode}/${b.batchNo}: ${status === 200 ? (json as { status: string }).status : 'not registered, never locked'}`,
+    );
   }
   const stats = (await call(tokens.regulator, 'GET', '/v1/stats')).json;
   out(`\nStatistics: ${JSON.stringify(stats)}`);

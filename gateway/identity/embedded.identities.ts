@@ -22,13 +22,24 @@ export class EmbeddedIdentityIssuer {
   issue(entry: IdentityEntry, index: number): LedgerIdentity {
     const attributes: Record<string, string> = { role: entry.role };
     if (entry.companyId !== undefined) attributes.companyId = entry.companyId;
-    const issued = this.#cas[entry.org].enroll({ enrollmentId: `${entry.role}-${String(index)}`, attributes });
-    return { label: entry.name, mspId: issued.mspId, certificate: issued.certificate, ...(issued.privateKey ? { privateKey: issued.privateKey } : {}) };
+    const issued = this.#cas[entry.org].enroll({
+      enrollmentId: `${entry.role}-${String(index)}`,
+      attributes,
+    });
+    return {
+      label: entry.name,
+      mspId: issued.mspId,
+      certificate: issued.certificate,
+      ...(issued.privateKey ? { privateKey: issued.privateKey } : {}),
+    };
   }
 
   /** The gateway's own regulator identity, which runs the consumer's effects and public reads. */
   system(): Principal {
-    const issued = this.#cas.regulator.enroll({ enrollmentId: 'gateway-system', attributes: { role: 'regulator' } });
+    const issued = this.#cas.regulator.enroll({
+      enrollmentId: 'gateway-system',
+      attributes: { role: 'regulator' },
+    });
     return {
       name: 'gateway (system)',
       org: 'regulator',

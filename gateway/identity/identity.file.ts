@@ -31,13 +31,25 @@ export const identityEntrySchema = z
   .strict()
   .superRefine((entry, ctx) => {
     if (entry.role === 'enterprise' && entry.companyId === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['companyId'], message: 'an enterprise identity names its companyId' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['companyId'],
+        message: 'an enterprise identity names its companyId',
+      });
     }
     if (entry.role === 'enterprise' && entry.org !== 'enterprise') {
-      ctx.addIssue({ code: 'custom', path: ['org'], message: 'the enterprise role belongs to the enterprise org' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['org'],
+        message: 'the enterprise role belongs to the enterprise org',
+      });
     }
     if (entry.role === 'regulator' && entry.org !== 'regulator') {
-      ctx.addIssue({ code: 'custom', path: ['org'], message: 'the regulator role belongs to the regulator org' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['org'],
+        message: 'the regulator role belongs to the regulator org',
+      });
     }
   });
 
@@ -47,7 +59,8 @@ export const identitiesFileSchema = z
   .superRefine((entries, ctx) => {
     const tokens = new Set<string>();
     entries.forEach((entry, index) => {
-      if (tokens.has(entry.token)) ctx.addIssue({ code: 'custom', path: [index, 'token'], message: 'tokens must be unique' });
+      if (tokens.has(entry.token))
+        ctx.addIssue({ code: 'custom', path: [index, 'token'], message: 'tokens must be unique' });
       tokens.add(entry.token);
     });
   });
@@ -63,7 +76,10 @@ export function readIdentitiesFile(file: string): IdentityEntry[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error: unknown) {
-    throw new ValidationError('CONFIG.IDENTITIES', `cannot read the identities file ${file}: ${String(error)}`);
+    throw new ValidationError(
+      'CONFIG.IDENTITIES',
+      `cannot read the identities file ${file}: ${String(error)}`,
+    );
   }
   let value: unknown;
   try {

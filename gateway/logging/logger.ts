@@ -21,6 +21,10 @@ export const REDACTED_PATHS = [
 
 /** Creates the root logger; modules take `logger.child({ module })`. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'food-inspection-gateway' } };
+  const options = {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    base: { service: 'food-inspection-gateway' },
+  };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -154,7 +154,8 @@ export class SqliteReadModel implements ReadModelQueries {
   }
 
   processedHeight(): number {
-    const row = this.#db.prepare('SELECT next_block FROM checkpoint WHERE id = 1').get() as { next_block: number } | undefined;
+    const row = this.#db.prepare('SELECT next_block FROM checkpoint WHERE id = 1').get() as
+      { next_block: number } | undefined;
     return row?.next_block ?? 0;
   }
 
@@ -166,22 +167,41 @@ export class SqliteReadModel implements ReadModelQueries {
 
   recordSelfTest(id: string, companyId: string, productCode: string, batchNo: string, txId: string): void {
     this.#db
-      .prepare('INSERT OR IGNORE INTO self_tests (id, company_id, product_code, batch_no, tx_id) VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT OR IGNORE INTO self_tests (id, company_id, product_code, batch_no, tx_id) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(id, companyId, productCode, batchNo, txId);
   }
 
   recordOfficialResult(
-    result: { id: string; companyId: string; productCode: string; batchNo: string; productionDate: string; itemCodes: readonly string[]; failed: boolean },
+    result: {
+      id: string;
+      companyId: string;
+      productCode: string;
+      batchNo: string;
+      productionDate: string;
+      itemCodes: readonly string[];
+      failed: boolean;
+    },
     txId: string,
   ): void {
     this.#db
-      .prepare('INSERT OR IGNORE INTO official_results (id, company_id, product_code, batch_no, failed, tx_id) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT OR IGNORE INTO official_results (id, company_id, product_code, batch_no, failed, tx_id) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(result.id, result.companyId, result.productCode, result.batchNo, result.failed ? 1 : 0, txId);
     const item = this.#db.prepare(
       'INSERT OR IGNORE INTO official_items (company_id, product_code, item_code, official_result_id, batch_no, production_date) VALUES (?, ?, ?, ?, ?, ?)',
     );
     for (const itemCode of result.itemCodes) {
-      item.run(result.companyId, result.productCode, itemCode, result.id, result.batchNo, result.productionDate);
+      item.run(
+        result.companyId,
+        result.productCode,
+        itemCode,
+        result.id,
+        result.batchNo,
+        result.productionDate,
+      );
     }
   }
 
@@ -224,11 +244,15 @@ export class SqliteReadModel implements ReadModelQueries {
 
   /** The stored state of one deviation. */
   deviation(id: string): StoredDeviation | undefined {
-    const row = this.#db.prepare('SELECT self_test_id, severity, actions FROM deviations WHERE id = ?').get(id) as
-      | { self_test_id: string | null; severity: Severity | null; actions: string }
-      | undefined;
+    const row = this.#db
+      .prepare('SELECT self_test_id, severity, actions FROM deviations WHERE id = ?')
+      .get(id) as { self_test_id: string | null; severity: Severity | null; actions: string } | undefined;
     if (!row) return undefined;
-    return { selfTestId: row.self_test_id, severity: row.severity, actions: JSON.parse(row.actions) as ActionView[] };
+    return {
+      selfTestId: row.self_test_id,
+      severity: row.severity,
+      actions: JSON.parse(row.actions) as ActionView[],
+    };
   }
 
   /** Adds actions to a deviation (an action with the same type and id is kept once). */
@@ -239,7 +263,9 @@ export class SqliteReadModel implements ReadModelQueries {
     for (const action of actions) {
       if (!merged.some((a) => a.type === action.type && a.id === action.id)) merged.push(action);
     }
-    this.#db.prepare('UPDATE deviations SET actions = ? WHERE id = ?').run(JSON.stringify(merged), deviationId);
+    this.#db
+      .prepare('UPDATE deviations SET actions = ? WHERE id = ?')
+      .run(JSON.stringify(merged), deviationId);
   }
 
   upsertTask(task: SamplingTaskRecord): void {
@@ -248,7 +274,17 @@ export class SqliteReadModel implements ReadModelQueries {
         `INSERT INTO tasks (id, company_id, product_code, item_codes, reason, status, inspectors, seed, tx_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status`,
       )
-      .run(task.id, task.companyId, task.productCode, JSON.stringify(task.itemCodes), JSON.stringify(task.reason), task.status, JSON.stringify(task.inspectors), task.seed, task.txId);
+      .run(
+        task.id,
+        task.companyId,
+        task.productCode,
+        JSON.stringify(task.itemCodes),
+        JSON.stringify(task.reason),
+        task.status,
+        JSON.stringify(task.inspectors),
+        task.seed,
+        task.txId,
+      );
   }
 
   setBatchStatus(companyId: string, productCode: string, batchNo: string, status: BatchStatus): void {
@@ -262,7 +298,8 @@ export class SqliteReadModel implements ReadModelQueries {
   // ---- queries ----
 
   blockOf(txId: string): number | undefined {
-    const row = this.#db.prepare('SELECT block FROM tx_blocks WHERE tx_id = ?').get(txId) as { block: number } | undefined;
+    const row = this.#db.prepare('SELECT block FROM tx_blocks WHERE tx_id = ?').get(txId) as
+      { block: number } | undefined;
     return row?.block;
   }
 
@@ -276,7 +313,9 @@ export class SqliteReadModel implements ReadModelQueries {
       .prepare(`SELECT * FROM deviations WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT @limit`)
       .all({ ...filter, after: decodeCursor(request.cursor), limit: request.limit + 1 }) as DeviationRow[];
     const { rows: kept, next } = page(rows, request.limit);
-    return next === undefined ? { items: kept.map(toDeviationView) } : { items: kept.map(toDeviationView), next };
+    return next === undefined
+      ? { items: kept.map(toDeviationView) }
+      : { items: kept.map(toDeviationView), next };
   }
 
   tasks(filter: TaskFilter, request: PageRequest): Page<TaskView> {
@@ -300,7 +339,9 @@ export class SqliteReadModel implements ReadModelQueries {
     const batches = count('SELECT COUNT(*) AS n FROM official_results');
     const failures = count('SELECT COUNT(*) AS n FROM official_results WHERE failed = 1');
     const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-    for (const row of this.#db.prepare('SELECT severity, COUNT(*) AS n FROM deviations WHERE severity IS NOT NULL GROUP BY severity').all() as {
+    for (const row of this.#db
+      .prepare('SELECT severity, COUNT(*) AS n FROM deviations WHERE severity IS NOT NULL GROUP BY severity')
+      .all() as {
       severity: Severity;
       n: number;
     }[]) {
@@ -312,7 +353,10 @@ export class SqliteReadModel implements ReadModelQueries {
       failRate: batches === 0 ? 0 : Math.round((failures / batches) * 10000) / 10000,
       selfTests: count('SELECT COUNT(*) AS n FROM self_tests'),
       deviations: bySeverity,
-      tasks: { open: count("SELECT COUNT(*) AS n FROM tasks WHERE status = 'open'"), total: count('SELECT COUNT(*) AS n FROM tasks') },
+      tasks: {
+        open: count("SELECT COUNT(*) AS n FROM tasks WHERE status = 'open'"),
+        total: count('SELECT COUNT(*) AS n FROM tasks'),
+      },
       locks: {
         locked: count("SELECT COUNT(*) AS n FROM batches WHERE status = 'locked'"),
         recalled: count("SELECT COUNT(*) AS n FROM batches WHERE status = 'recalled'"),

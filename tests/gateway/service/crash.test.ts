@@ -40,7 +40,7 @@ function start(dataDir: string): Promise<Running> {
     const timer = setTimeout(() => {
       reject(new Error(`service did not start: ${buffer}`));
     }, 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       for (const line of buffer.split('\n')) {
         if (!line.includes('gateway listening')) continue;
