@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -9,7 +9,10 @@ import { EmbeddedIdentityIssuer } from './identity/embedded.identities';
 import { readIdentitiesFile, writeStarterIdentities, type IdentityEntry } from './identity/identity.file';
 import { TokenAuthenticator } from './identity/token.authenticator';
 import { EmbeddedLedger } from './ledger/embedded/embedded.ledger';
-import type { LedgerPort } from './ledger/ledger.port';
+import type { LedgerIdentity, LedgerPort } from './ledger/ledger.port';
+import { readFabricGatewayConfig } from './ledger/fabric/fabric.config';
+import { FabricLedger } from './ledger/fabric/fabric.ledger';
+import type { Principal } from './identity/principal';
 import { SqliteReadModel } from './read-model/sqlite.read-model';
 
 /**
@@ -41,25 +44,72 @@ function identityEntries(config: Config, logger: Logger): IdentityEntry[] {
   return entries;
 }
 
-/** Starts the service. */
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
-  if (config.ledger !== 'embedded') {
-    throw new Error('LEDGER=fabric needs the Fabric adapter, which is not part of this build yet');
-  }
-  mkdirSync(config.dataDir, { recursive: true });
-  const entries = identityEntries(config, logger);
+interface LedgerSetup {
+  readonly ledger: LedgerPort;
+  readonly auth: TokenAuthenticator;
+  readonly system: Principal;
+}
+
+/** The embedded ledger: the gateway issues every identity's certificate itself. */
+async function embeddedSetup(config: Config, entries: readonly IdentityEntry[]): Promise<LedgerSetup> {
   const issuer = new EmbeddedIdentityIssuer();
   const auth = new TokenAuthenticator(
     entries.map((entry, index) => ({ entry, ledger: issuer.issue(entry, index) })),
   );
-  const system = issuer.system();
-
   const ledger = await EmbeddedLedger.open({
     dataDir: config.dataDir,
     blockMaxTransactions: config.block.maxTransactions,
     blockTimeoutMs: config.block.timeoutMs,
     synchronous: config.sqliteSynchronous,
   });
+  return { ledger, auth, system: issuer.system() };
+}
+
+function walletIdentity(
+  label: string,
+  wallet: { mspId: string; certificateFile: string; privateKeyFile: string },
+): LedgerIdentity {
+  return {
+    label,
+    mspId: wallet.mspId,
+    certificate: readFileSync(wallet.certificateFile, 'utf8'),
+    privateKey: readFileSync(wallet.privateKeyFile, 'utf8'),
+  };
+}
+
+/** Fabric: every identity signs with the key enrolled for it (its wallet entry). */
+function fabricSetup(config: Config, entries: readonly IdentityEntry[]): LedgerSetup {
+  const fabric = readFabricGatewayConfig(config.fabricGatewayConfig);
+  const auth = new TokenAuthenticator(
+    entries.map((entry) => {
+      if (!entry.wallet)
+        throw new Error(`identity "${entry.name}" has no wallet entry, which LEDGER=fabric needs`);
+      // Wallet paths in the identities file are relative to that file.
+      const base = path.dirname(config.identitiesFile);
+      const wallet = {
+        mspId: entry.wallet.mspId,
+        certificateFile: path.resolve(base, entry.wallet.certificateFile),
+        privateKeyFile: path.resolve(base, entry.wallet.privateKeyFile),
+      };
+      return { entry, ledger: walletIdentity(entry.name, wallet) };
+    }),
+  );
+  const systemLedger = walletIdentity('gateway-system', fabric.system);
+  const system: Principal = {
+    name: 'gateway (system)',
+    org: 'regulator',
+    role: 'regulator',
+    ledger: systemLedger,
+  };
+  return { ledger: new FabricLedger(fabric, systemLedger), auth, system };
+}
+
+/** Starts the service. */
+export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const entries = identityEntries(config, logger);
+  const { ledger, auth, system } =
+    config.ledger === 'embedded' ? await embeddedSetup(config, entries) : fabricSetup(config, entries);
   const readModel = SqliteReadModel.open(path.join(config.dataDir, 'read-model.sqlite'));
   const consumer = new EventConsumer({ ledger, readModel, system, logger });
   consumer.start();

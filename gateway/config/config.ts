@@ -20,6 +20,7 @@ const envSchema = z.object({
   BLOCK_TIMEOUT_MS: intFromEnv(10, 0, 10000),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   RESOLVER_BASE: z.url().optional(),
+  FABRIC_GATEWAY_CONFIG: z.string().min(1).default('network/run/gateway.json'),
 });
 
 /** The parsed configuration. */
@@ -37,6 +38,8 @@ export interface Config {
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   /** The base URL printed in product QR codes. */
   readonly resolverBase: string;
+  /** With `LEDGER=fabric`: the connection file `network/` writes (peers, TLS, channel, system identity). */
+  readonly fabricGatewayConfig: string;
 }
 
 /**
@@ -58,5 +61,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     block: Object.freeze({ maxTransactions: parsed.BLOCK_MAX_TX, timeoutMs: parsed.BLOCK_TIMEOUT_MS }),
     sqliteSynchronous: parsed.SQLITE_SYNCHRONOUS,
     resolverBase: parsed.RESOLVER_BASE ?? `http://${host.includes(':') ? `[${host}]` : host}:${parsed.PORT}`,
+    fabricGatewayConfig: path.resolve(parsed.FABRIC_GATEWAY_CONFIG),
   });
 }

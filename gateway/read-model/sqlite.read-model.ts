@@ -126,9 +126,20 @@ function page<T extends { id: string }>(rows: T[], limit: number): { rows: T[]; 
 /** The SQLite read model. */
 export class SqliteReadModel implements ReadModelQueries {
   readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
 
   private constructor(db: Database.Database) {
     this.#db = db;
+  }
+
+  /** A prepared statement, prepared once per SQL text: preparing is costly on the consumer's hot path. */
+  #sql(text: string): Database.Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.#db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
   }
 
   /** Opens (creating if needed) the read model at `file` (`:memory:` for tests). */
@@ -149,12 +160,12 @@ export class SqliteReadModel implements ReadModelQueries {
   commitBlock(nextBlock: number, work: () => void): void {
     this.#db.transaction(() => {
       work();
-      this.#db.prepare('UPDATE checkpoint SET next_block = ? WHERE id = 1').run(nextBlock);
+      this.#sql('UPDATE checkpoint SET next_block = ? WHERE id = 1').run(nextBlock);
     })();
   }
 
   processedHeight(): number {
-    const row = this.#db.prepare('SELECT next_block FROM checkpoint WHERE id = 1').get() as
+    const row = this.#sql('SELECT next_block FROM checkpoint WHERE id = 1').get() as
       { next_block: number } | undefined;
     return row?.next_block ?? 0;
   }
@@ -162,15 +173,13 @@ export class SqliteReadModel implements ReadModelQueries {
   // ---- writes (consumer only) ----
 
   recordTransaction(txId: string, block: number): void {
-    this.#db.prepare('INSERT OR IGNORE INTO tx_blocks (tx_id, block) VALUES (?, ?)').run(txId, block);
+    this.#sql('INSERT OR IGNORE INTO tx_blocks (tx_id, block) VALUES (?, ?)').run(txId, block);
   }
 
   recordSelfTest(id: string, companyId: string, productCode: string, batchNo: string, txId: string): void {
-    this.#db
-      .prepare(
-        'INSERT OR IGNORE INTO self_tests (id, company_id, product_code, batch_no, tx_id) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(id, companyId, productCode, batchNo, txId);
+    this.#sql(
+      'INSERT OR IGNORE INTO self_tests (id, company_id, product_code, batch_no, tx_id) VALUES (?, ?, ?, ?, ?)',
+    ).run(id, companyId, productCode, batchNo, txId);
   }
 
   recordOfficialResult(
@@ -185,12 +194,10 @@ export class SqliteReadModel implements ReadModelQueries {
     },
     txId: string,
   ): void {
-    this.#db
-      .prepare(
-        'INSERT OR IGNORE INTO official_results (id, company_id, product_code, batch_no, failed, tx_id) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(result.id, result.companyId, result.productCode, result.batchNo, result.failed ? 1 : 0, txId);
-    const item = this.#db.prepare(
+    this.#sql(
+      'INSERT OR IGNORE INTO official_results (id, company_id, product_code, batch_no, failed, tx_id) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(result.id, result.companyId, result.productCode, result.batchNo, result.failed ? 1 : 0, txId);
+    const item = this.#sql(
       'INSERT OR IGNORE INTO official_items (company_id, product_code, item_code, official_result_id, batch_no, production_date) VALUES (?, ?, ?, ?, ?, ?)',
     );
     for (const itemCode of result.itemCodes) {
@@ -207,46 +214,41 @@ export class SqliteReadModel implements ReadModelQueries {
 
   /** Official item results of one company + product + item. */
   officialItems(companyId: string, productCode: string, itemCode: string): OfficialItemRow[] {
-    return this.#db
-      .prepare(
-        'SELECT official_result_id AS officialResultId, batch_no AS batchNo, production_date AS productionDate FROM official_items WHERE company_id = ? AND product_code = ? AND item_code = ?',
-      )
-      .all(companyId, productCode, itemCode) as OfficialItemRow[];
+    return this.#sql(
+      'SELECT official_result_id AS officialResultId, batch_no AS batchNo, production_date AS productionDate FROM official_items WHERE company_id = ? AND product_code = ? AND item_code = ?',
+    ).all(companyId, productCode, itemCode) as OfficialItemRow[];
   }
 
   /** Stores the current state of a deviation; one with no severity is removed from the list. */
   upsertDeviation(record: DeviationRecord): void {
     const existing = this.deviation(record.id);
-    this.#db
-      .prepare(
-        `INSERT INTO deviations (id, company_id, product_code, item_code, batch_no, severity, rule, metrics, self_test_id, official_result_id, revision, tx_id, actions)
+    this.#sql(
+      `INSERT INTO deviations (id, company_id, product_code, item_code, batch_no, severity, rule, metrics, self_test_id, official_result_id, revision, tx_id, actions)
          VALUES (@id, @companyId, @productCode, @itemCode, @batchNo, @severity, @rule, @metrics, @selfTestId, @officialResultId, @revision, @txId, @actions)
          ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, rule = excluded.rule, metrics = excluded.metrics,
            self_test_id = excluded.self_test_id, revision = excluded.revision, tx_id = excluded.tx_id
          WHERE excluded.revision >= deviations.revision`,
-      )
-      .run({
-        id: record.id,
-        companyId: record.companyId,
-        productCode: record.productCode,
-        itemCode: record.itemCode,
-        batchNo: record.batchNo,
-        severity: record.severity,
-        rule: record.rule,
-        metrics: JSON.stringify(record.metrics),
-        selfTestId: record.selfTestId,
-        officialResultId: record.officialResultId,
-        revision: record.revision,
-        txId: record.anchor.txId,
-        actions: JSON.stringify(existing?.actions ?? []),
-      });
+    ).run({
+      id: record.id,
+      companyId: record.companyId,
+      productCode: record.productCode,
+      itemCode: record.itemCode,
+      batchNo: record.batchNo,
+      severity: record.severity,
+      rule: record.rule,
+      metrics: JSON.stringify(record.metrics),
+      selfTestId: record.selfTestId,
+      officialResultId: record.officialResultId,
+      revision: record.revision,
+      txId: record.anchor.txId,
+      actions: JSON.stringify(existing?.actions ?? []),
+    });
   }
 
   /** The stored state of one deviation. */
   deviation(id: string): StoredDeviation | undefined {
-    const row = this.#db
-      .prepare('SELECT self_test_id, severity, actions FROM deviations WHERE id = ?')
-      .get(id) as { self_test_id: string | null; severity: Severity | null; actions: string } | undefined;
+    const row = this.#sql('SELECT self_test_id, severity, actions FROM deviations WHERE id = ?').get(id) as
+      { self_test_id: string | null; severity: Severity | null; actions: string } | undefined;
     if (!row) return undefined;
     return {
       selfTestId: row.self_test_id,
@@ -263,42 +265,36 @@ export class SqliteReadModel implements ReadModelQueries {
     for (const action of actions) {
       if (!merged.some((a) => a.type === action.type && a.id === action.id)) merged.push(action);
     }
-    this.#db
-      .prepare('UPDATE deviations SET actions = ? WHERE id = ?')
-      .run(JSON.stringify(merged), deviationId);
+    this.#sql('UPDATE deviations SET actions = ? WHERE id = ?').run(JSON.stringify(merged), deviationId);
   }
 
   upsertTask(task: SamplingTaskRecord): void {
-    this.#db
-      .prepare(
-        `INSERT INTO tasks (id, company_id, product_code, item_codes, reason, status, inspectors, seed, tx_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    this.#sql(
+      `INSERT INTO tasks (id, company_id, product_code, item_codes, reason, status, inspectors, seed, tx_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status`,
-      )
-      .run(
-        task.id,
-        task.companyId,
-        task.productCode,
-        JSON.stringify(task.itemCodes),
-        JSON.stringify(task.reason),
-        task.status,
-        JSON.stringify(task.inspectors),
-        task.seed,
-        task.txId,
-      );
+    ).run(
+      task.id,
+      task.companyId,
+      task.productCode,
+      JSON.stringify(task.itemCodes),
+      JSON.stringify(task.reason),
+      task.status,
+      JSON.stringify(task.inspectors),
+      task.seed,
+      task.txId,
+    );
   }
 
   setBatchStatus(companyId: string, productCode: string, batchNo: string, status: BatchStatus): void {
-    this.#db
-      .prepare(
-        'INSERT INTO batches (company_id, product_code, batch_no, status) VALUES (?, ?, ?, ?) ON CONFLICT (company_id, product_code, batch_no) DO UPDATE SET status = excluded.status',
-      )
-      .run(companyId, productCode, batchNo, status);
+    this.#sql(
+      'INSERT INTO batches (company_id, product_code, batch_no, status) VALUES (?, ?, ?, ?) ON CONFLICT (company_id, product_code, batch_no) DO UPDATE SET status = excluded.status',
+    ).run(companyId, productCode, batchNo, status);
   }
 
   // ---- queries ----
 
   blockOf(txId: string): number | undefined {
-    const row = this.#db.prepare('SELECT block FROM tx_blocks WHERE tx_id = ?').get(txId) as
+    const row = this.#sql('SELECT block FROM tx_blocks WHERE tx_id = ?').get(txId) as
       { block: number } | undefined;
     return row?.block;
   }
@@ -309,9 +305,9 @@ export class SqliteReadModel implements ReadModelQueries {
     if (filter.productCode !== undefined) clauses.push('product_code = @productCode');
     if (filter.itemCode !== undefined) clauses.push('item_code = @itemCode');
     if (filter.severity !== undefined) clauses.push('severity = @severity');
-    const rows = this.#db
-      .prepare(`SELECT * FROM deviations WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT @limit`)
-      .all({ ...filter, after: decodeCursor(request.cursor), limit: request.limit + 1 }) as DeviationRow[];
+    const rows = this.#sql(
+      `SELECT * FROM deviations WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT @limit`,
+    ).all({ ...filter, after: decodeCursor(request.cursor), limit: request.limit + 1 }) as DeviationRow[];
     const { rows: kept, next } = page(rows, request.limit);
     return next === undefined
       ? { items: kept.map(toDeviationView) }
@@ -322,26 +318,26 @@ export class SqliteReadModel implements ReadModelQueries {
     const clauses = ['id > @after'];
     if (filter.companyId !== undefined) clauses.push('company_id = @companyId');
     if (filter.status !== undefined) clauses.push('status = @status');
-    const rows = this.#db
-      .prepare(`SELECT * FROM tasks WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT @limit`)
-      .all({ ...filter, after: decodeCursor(request.cursor), limit: request.limit + 1 }) as TaskRow[];
+    const rows = this.#sql(`SELECT * FROM tasks WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT @limit`).all(
+      { ...filter, after: decodeCursor(request.cursor), limit: request.limit + 1 },
+    ) as TaskRow[];
     const { rows: kept, next } = page(rows, request.limit);
     return next === undefined ? { items: kept.map(toTaskView) } : { items: kept.map(toTaskView), next };
   }
 
   task(id: string): TaskView | undefined {
-    const row = this.#db.prepare('SELECT * FROM tasks WHERE id = ?').get(id) as TaskRow | undefined;
+    const row = this.#sql('SELECT * FROM tasks WHERE id = ?').get(id) as TaskRow | undefined;
     return row ? toTaskView(row) : undefined;
   }
 
   stats(): StatsView {
-    const count = (sql: string): number => (this.#db.prepare(sql).get() as { n: number }).n;
+    const count = (sql: string): number => (this.#sql(sql).get() as { n: number }).n;
     const batches = count('SELECT COUNT(*) AS n FROM official_results');
     const failures = count('SELECT COUNT(*) AS n FROM official_results WHERE failed = 1');
     const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-    for (const row of this.#db
-      .prepare('SELECT severity, COUNT(*) AS n FROM deviations WHERE severity IS NOT NULL GROUP BY severity')
-      .all() as {
+    for (const row of this.#sql(
+      'SELECT severity, COUNT(*) AS n FROM deviations WHERE severity IS NOT NULL GROUP BY severity',
+    ).all() as {
       severity: Severity;
       n: number;
     }[]) {
