@@ -77,7 +77,7 @@ async function caughtUp(s: Setup): Promise<void> {
 
 /** Reports/s through the LedgerPort with matching keeping up, and the bare SQLite baseline. */
 export async function benchIngest(reports: number, concurrency: number): Promise<Record<string, number>> {
-  const s = await setup(20, 10);
+  const s = await setup(20, Number(process.env.BENCH_BLOCK_TIMEOUT_MS ?? 10));
   s.consumer.start();
   const started = process.hrtime.bigint();
   await pool(reports, concurrency, async (n) => {

@@ -1,0 +1,13 @@
+/**
+ * The end-to-end suites on the real Fabric network (`npm run test:fabric`, which brings the
+ * network up first). One worker: the suites share one network.
+ */
+const base = require('./jest.config.js');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  roots: ['<rootDir>/tests/fabric'],
+  testTimeout: 600000,
+  maxWorkers: 1,
+};
