@@ -73,7 +73,7 @@ ORDERER_NODE_DIR="${RUN_DIR}/orgs/orderer/orderer0"
 CHANNEL_BLOCK="${RUN_DIR}/channel/${CHANNEL}.block"
 
 # --- helpers --------------------------------------------------------------------------------------
-STARTED_AT="${STARTED_AT:-$(date +%s%N)}"
+export STARTED_AT="${STARTED_AT:-$(date +%s%N)}"
 elapsed() { echo "$(( ($(date +%s%N) - STARTED_AT) / 1000000 ))"; }
 log() { printf '[network %6.1fs] %s\n' "$(echo "$(elapsed)" | awk '{print $1/1000}')" "$*" >&2; }
 die() { printf '[network] error: %s\n' "$*" >&2; exit 1; }

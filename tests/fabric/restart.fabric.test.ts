@@ -10,7 +10,7 @@ import { networkIsUp, startFabricService } from './fabric.harness';
 const SUFFIX = 'R';
 
 function renumbered(step: DemoStep): DemoStep {
-  const b = step.body as Record<string, unknown>;
+  const b = step.body;
   const body: Record<string, unknown> = { ...b };
   for (const field of ['reportNo', 'samplingNo', 'batchNo', 'recallId'] as const) {
     if (typeof b[field] === 'string') body[field] = `${b[field]}${SUFFIX}`;
