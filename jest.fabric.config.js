@@ -8,6 +8,7 @@ const base = require('./jest.config.js');
 module.exports = {
   ...base,
   roots: ['<rootDir>/tests/fabric'],
+  testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 600000,
   maxWorkers: 1,
 };

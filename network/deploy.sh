@@ -23,7 +23,7 @@ done
 
 if [ -z "${FIC_SKIP_BUILD:-}" ]; then
   log "building the project (npm run build)"
-  (cd "${REPO_DIR}" && npm run build --silent) >>"${LOG_DIR}/build.log" 2>&1 \
+  (cd "${REPO_DIR}" && timeout 600 npm run build --silent) >>"${LOG_DIR}/build.log" 2>&1 \
     || die "npm run build failed; see ${LOG_DIR}/build.log"
 fi
 MAIN_JS="${REPO_DIR}/dist/chaincode/main.js"
@@ -44,10 +44,10 @@ DIGEST="$(
 # --- what is committed ----------------------------------------------------------------------------
 as_admin regulator
 committed_json=""
-if ! committed_json="$(peer_cli lifecycle chaincode querycommitted -C "${CHANNEL}" -n "${CC_NAME}" --output json 2>&1)"; then
-  case "${committed_json}" in
+if ! committed_json="$(peer_cli lifecycle chaincode querycommitted -C "${CHANNEL}" -n "${CC_NAME}" --output json 2>"${CC_DIR}/query.err")"; then
+  case "$(cat "${CC_DIR}/query.err")" in
     *"namespace ${CC_NAME} is not defined"*) committed_json="" ;;
-    *) die "cannot query the committed chaincode: ${committed_json}" ;;
+    *) die "cannot query the committed chaincode: $(cat "${CC_DIR}/query.err")" ;;
   esac
 fi
 COMMITTED_SEQ=0
@@ -76,12 +76,27 @@ ensure_service() {
   log "chaincode service ${package_id} listening on 127.0.0.1:${CC_SERVICE_PORT}"
 }
 
+# Clients submit through the Fabric Gateway, which plans endorsements with service discovery:
+# wait until each peer's discovery names both orgs' peers as endorsers.
+wait_discovery() {
+  local org
+  for org in "${PEER_ORGS[@]}"; do
+    for _ in $(seq 1 120); do
+      discovery_ready "${org}" && continue 2
+      sleep 0.5
+    done
+    die "service discovery on peer0-${org} does not plan endorsements by both orgs after 60s"
+  done
+  log "service discovery plans endorsements by both orgs on both peers"
+}
+
 if [ "${COMMITTED_VERSION}" = "${DIGEST}" ]; then
   PACKAGE_ID="$(peer_cli lifecycle chaincode queryapproved -C "${CHANNEL}" -n "${CC_NAME}" --sequence "${COMMITTED_SEQ}" --output json \
     | json 'd.source && d.source.Type && d.source.Type.LocalPackage ? d.source.Type.LocalPackage.package_id : ""')"
   [ -n "${PACKAGE_ID}" ] || die "sequence ${COMMITTED_SEQ} is committed but RegulatorMSP approved no package for it"
   log "chaincode ${CC_NAME} version ${DIGEST} already committed (sequence ${COMMITTED_SEQ})"
   ensure_service "${PACKAGE_ID}"
+  wait_discovery
   exit 0
 fi
 
@@ -134,3 +149,4 @@ done
 out="$(peer_cli lifecycle chaincode commit "${definition[@]}" $(orderer_args) "${peer_targets[@]}" --waitForEvent 2>&1)" \
   || die "commit failed: ${out}"
 log "committed ${CC_NAME} sequence ${SEQ} on ${CHANNEL}"
+wait_discovery

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Fabric binaries (peer, orderer, osnadmin, configtxgen) and fabric-ca
+# Installs the Fabric binaries (peer, orderer, osnadmin, configtxgen, discover) and fabric-ca
 # (fabric-ca-server, fabric-ca-client) into a cache keyed by version, building them from the Go
 # module proxy. Idempotent: a version already in the cache is reused. Prints the cache path.
 #
@@ -22,7 +22,7 @@ install_fabric() {
   local bin="${FABRIC_BIN}" work="${TOOLS_DIR}/build-fabric-${FABRIC_VERSION}"
   local src="${GO_MODCACHE}/${FABRIC_MODULE}@${FABRIC_PSEUDO_VERSION}"
   if [ -z "${FIC_REBUILD:-}" ] && [ -x "${bin}/peer" ] && [ -x "${bin}/orderer" ] \
-    && [ -x "${bin}/osnadmin" ] && [ -x "${bin}/configtxgen" ] \
+    && [ -x "${bin}/osnadmin" ] && [ -x "${bin}/configtxgen" ] && [ -x "${bin}/discover" ] \
     && [ -f "${TOOLS_DIR}/fabric-${FABRIC_VERSION}/sampleconfig/core.yaml" ]; then
     log "fabric ${FABRIC_VERSION}: cached in ${bin}"
     return
@@ -53,13 +53,13 @@ install_fabric() {
   hash="$(go mod download -json "${FABRIC_MODULE}@${FABRIC_PSEUDO_VERSION}" | sed -n 's/.*"GoModSum": "\(.*\)".*/\1/p')"
   echo "${FABRIC_MODULE} ${FABRIC_PSEUDO_VERSION}/go.mod ${hash}" >>"${work}/go.sum"
 
-  log "fabric ${FABRIC_VERSION}: building peer, orderer, osnadmin, configtxgen (a minute or two)"
+  log "fabric ${FABRIC_VERSION}: building peer, orderer, osnadmin, configtxgen, discover (a minute or two)"
   mkdir -p "${bin}"
   local metadata="${FABRIC_MODULE}/common/metadata"
   (cd "${work}" && CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false" go build -trimpath -o "${bin}/" \
     -ldflags "-X ${metadata}.Version=${FABRIC_VERSION} -X ${metadata}.CommitSHA=${FABRIC_COMMIT}" \
     "${FABRIC_MODULE}/cmd/peer" "${FABRIC_MODULE}/cmd/orderer" \
-    "${FABRIC_MODULE}/cmd/osnadmin" "${FABRIC_MODULE}/cmd/configtxgen")
+    "${FABRIC_MODULE}/cmd/osnadmin" "${FABRIC_MODULE}/cmd/configtxgen" "${FABRIC_MODULE}/cmd/discover")
   # Keep the sample configs beside the binaries: the network's base configuration, read-only.
   rm -rf "${TOOLS_DIR}/fabric-${FABRIC_VERSION}/sampleconfig"
   cp -r "${src}/sampleconfig" "${TOOLS_DIR}/fabric-${FABRIC_VERSION}/sampleconfig"

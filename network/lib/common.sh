@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the settings here are used by the scripts that source this
 # Shared settings and helpers for the network scripts. Sourced, never run.
 #
 # Everything the network writes (keys, ledgers, pids, logs) lives under $RUN_DIR; the Fabric and
@@ -61,26 +61,26 @@ peer_host() { echo "peer0.$1"; }
 
 # --- layout under $RUN_DIR ------------------------------------------------------------------------
 ca_home() { echo "${RUN_DIR}/ca/$1"; }
-ca_tls_cert() { echo "$(ca_home "$1")/tls-cert.pem"; } # what clients of the CA trust
-ca_cert() { echo "$(ca_home "$1")/ca-cert.pem"; }       # root of the org's identities and TLS certs
+# The CA's own certificate is the root of everything the org has: its identities, its nodes' TLS
+# certificates, and the CA's TLS certificate (tls-cert.pem, which the CA signs itself).
+ca_cert() { echo "$(ca_home "$1")/ca-cert.pem"; }
 org_dir() { echo "${RUN_DIR}/orgs/$1"; }
-org_msp() { echo "$(org_dir "$1")/msp"; }                # the org's MSP as the channel sees it
-node_dir() { echo "$(org_dir "$1")/$2"; }                # .../msp and .../tls of one identity
+org_msp() { echo "$(org_dir "$1")/msp"; }  # the org's MSP as the channel sees it
+node_dir() { echo "$(org_dir "$1")/$2"; }  # .../msp and .../tls of one identity
 admin_msp() { echo "$(node_dir "$1" admin)/msp"; }
-admin_tls() { echo "$(node_dir "$1" admin)/tls"; }
-peer_dir() { echo "$(node_dir "$1" "peer0")"; }
+peer_dir() { node_dir "$1" peer0; }
 ORDERER_NODE_DIR="${RUN_DIR}/orgs/orderer/orderer0"
 CHANNEL_BLOCK="${RUN_DIR}/channel/${CHANNEL}.block"
 
 # --- helpers --------------------------------------------------------------------------------------
 export STARTED_AT="${STARTED_AT:-$(date +%s%N)}"
 elapsed() { echo "$(( ($(date +%s%N) - STARTED_AT) / 1000000 ))"; }
-log() { printf '[network %6.1fs] %s\n' "$(echo "$(elapsed)" | awk '{print $1/1000}')" "$*" >&2; }
+log() { printf '[network %6.1fs] %s\n' "$(elapsed | awk '{print $1/1000}')" "$*" >&2; }
 die() { printf '[network] error: %s\n' "$*" >&2; exit 1; }
 
 require_tools() {
   local missing=()
-  for tool in peer orderer osnadmin configtxgen; do
+  for tool in peer orderer osnadmin configtxgen discover; do
     [ -x "${FABRIC_BIN}/${tool}" ] || missing+=("${tool}")
   done
   for tool in fabric-ca-server fabric-ca-client; do
@@ -89,65 +89,67 @@ require_tools() {
   [ "${#missing[@]}" -eq 0 ] || die "missing ${missing[*]} in ${TOOLS_DIR}; run network/install.sh"
 }
 
-# The sample core.yaml/orderer.yaml shipped in the Fabric module: the base every component starts
-# from, overridden by environment (never copied into the repository).
+# The sample core.yaml/orderer.yaml shipped in the Fabric module (install.sh keeps them beside the
+# binaries): the base every component starts from, overridden by environment, never copied into
+# the repository.
 fabric_sampleconfig() {
-  local dir
-  dir="$(go env GOMODCACHE 2>/dev/null)/${FABRIC_MODULE}@${FABRIC_PSEUDO_VERSION}/sampleconfig"
-  if [ ! -f "${dir}/core.yaml" ]; then
-    # The install keeps a copy beside the binaries, for machines whose module cache was cleaned.
-    dir="${TOOLS_DIR}/fabric-${FABRIC_VERSION}/sampleconfig"
-  fi
-  [ -f "${dir}/core.yaml" ] || die "Fabric sampleconfig not found; run network/install.sh"
+  local dir="${TOOLS_DIR}/fabric-${FABRIC_VERSION}/sampleconfig"
+  [ -f "${dir}/core.yaml" ] || die "Fabric sampleconfig not found in ${dir}; run network/install.sh"
   echo "${dir}"
 }
 
-# pid files: one per supervised process, named after it.
+# pid files: one per supervised process, named after it, holding "PID STARTTIME". The start time
+# (from /proc) guards against a recycled pid: a file whose pid now belongs to another process
+# counts as dead, and that process is never signalled.
 pid_file() { echo "${PID_DIR}/$1.pid"; }
-is_running() {
-  local file pid
+start_time_of() { awk '{print $22}' "/proc/$1/stat" 2>/dev/null; }
+recorded_pid() {
+  local file pid started
   file="$(pid_file "$1")"
   [ -f "${file}" ] || return 1
-  pid="$(cat "${file}")"
-  [ -n "${pid}" ] && kill -0 "${pid}" 2>/dev/null
+  read -r pid started <"${file}" || true
+  [ -n "${pid:-}" ] && [ -n "${started:-}" ] || return 1
+  # Alive, not a zombie, and the same process that was recorded.
+  [ "$(start_time_of "${pid}")" = "${started}" ] || return 1
+  [ "$(awk '{print $3}' "/proc/${pid}/stat" 2>/dev/null)" != "Z" ] || return 1
+  echo "${pid}"
 }
+is_running() { recorded_pid "$1" >/dev/null; }
 
-# start_bg NAME CMD... : starts CMD detached with its own log, records its pid.
+# start_bg NAME CMD... : starts CMD detached (own session, own log), records its pid.
 start_bg() {
-  local name="$1"
+  local name="$1" pid
   shift
   mkdir -p "${LOG_DIR}" "${PID_DIR}"
   nohup setsid "$@" >>"${LOG_DIR}/${name}.log" 2>&1 </dev/null &
-  echo $! >"$(pid_file "${name}")"
+  pid=$!
+  echo "${pid} $(start_time_of "${pid}")" >"$(pid_file "${name}")"
 }
 
-# stop_pid NAME : TERM, wait up to 10 s, then KILL; only ever the pid we recorded.
+# stop_pid NAME : TERM, wait up to 10 s, then KILL; only ever the process we recorded.
 stop_pid() {
-  local name="$1" file pid
-  file="$(pid_file "${name}")"
-  [ -f "${file}" ] || return 0
-  pid="$(cat "${file}")"
-  if [ -n "${pid}" ] && kill -0 "${pid}" 2>/dev/null; then
+  local name="$1" pid
+  if pid="$(recorded_pid "${name}")"; then
     kill -TERM "${pid}" 2>/dev/null || true
     for _ in $(seq 1 100); do
-      kill -0 "${pid}" 2>/dev/null || break
+      recorded_pid "${name}" >/dev/null || break
       sleep 0.1
     done
-    if kill -0 "${pid}" 2>/dev/null; then
+    if recorded_pid "${name}" >/dev/null; then
       log "${name} (pid ${pid}) ignored TERM; killing it"
       kill -KILL "${pid}" 2>/dev/null || true
     fi
     log "stopped ${name} (pid ${pid})"
   fi
-  rm -f "${file}"
+  rm -f "$(pid_file "${name}")"
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # wait_port NAME PORT [SECONDS]: waits until something listens on PORT and NAME is still alive.
 wait_port() {
-  local name="$1" port="$2" limit="${3:-30}" i
-  for i in $(seq 1 $((limit * 10))); do
+  local name="$1" port="$2" limit="${3:-30}"
+  for _ in $(seq 1 $((limit * 10))); do
     port_open "${port}" && return 0
     is_running "${name}" || die "${name} exited during start; see ${LOG_DIR}/${name}.log: $(tail -n 5 "${LOG_DIR}/${name}.log")"
     sleep 0.1
@@ -155,12 +157,15 @@ wait_port() {
   die "${name} does not listen on ${port} after ${limit}s; see ${LOG_DIR}/${name}.log"
 }
 
-# Refuses to start NAME on PORT when some other process already holds the port.
+# check_port_free NAME PORT...: refuses to go on when another process holds one of the ports.
 check_port_free() {
-  local name="$1" port="$2"
-  if port_open "${port}"; then
-    die "port ${port} (for ${name}) is taken by another process; set FIC_PORT_BASE to move the network"
-  fi
+  local name="$1" port
+  shift
+  for port in "$@"; do
+    if port_open "${port}"; then
+      die "port ${port} (for ${name}) is taken by another process; set FIC_PORT_BASE to move the network"
+    fi
+  done
 }
 
 # healthz PORT: 0 when the operations endpoint says OK.
@@ -181,14 +186,27 @@ as_admin() {
   export CORE_PEER_TLS_ENABLED=true
   export CORE_PEER_TLS_ROOTCERT_FILE
   CORE_PEER_TLS_ROOTCERT_FILE="$(ca_cert "${org}")"
-  export CORE_PEER_TLS_SERVERHOSTOVERRIDE=""
   # The CLI logs at INFO to stderr; keep it to warnings so scripts stay readable.
   export FABRIC_LOGGING_SPEC="${FIC_CLI_LOGGING:-warning}"
 }
 
-peer_cli() { "${FABRIC_BIN}/peer" "$@"; }
+# Every CLI call is bounded: a wedged peer must not hang a script.
+peer_cli() { timeout 90 "${FABRIC_BIN}/peer" "$@"; }
 
 # Arguments that every orderer-bound CLI call needs.
 orderer_args() {
   echo "-o ${ORDERER_ADDR} --tls --cafile $(ca_cert orderer)"
+}
+
+# discovery_ready ORG: 0 when ORG's peer, asked by ORG's admin through service discovery, plans
+# endorsements of the chaincode by both orgs' peers. That is what the Fabric Gateway in the peer
+# relies on, and it needs gossip between the orgs, which takes a few seconds after a peer starts.
+discovery_ready() {
+  local org="$1" msp out
+  msp="$(admin_msp "${org}")"
+  out="$(timeout 10 "${FABRIC_BIN}/discover" --peerTLSCA "$(ca_cert "${org}")" \
+    --userKey "$(find "${msp}/keystore" -name '*_sk' | head -n 1)" --userCert "${msp}/signcerts/cert.pem" \
+    --MSP "$(msp_id "${org}")" endorsers --channel "${CHANNEL}" --chaincode "${CC_NAME}" \
+    --server "$(peer_addr "${org}")" 2>/dev/null)" || return 1
+  grep -q '"MSPID": "EnterpriseMSP"' <<<"${out}" && grep -q '"MSPID": "RegulatorMSP"' <<<"${out}"
 }

@@ -31,7 +31,6 @@ start_ca() {
   if is_running "${name}"; then
     return 0
   fi
-  check_port_free "${name}" "${port}"
   mkdir -p "${home}"
   # The bootstrap admin only matters on the first start, when the CA writes its database.
   start_bg "${name}" env \
@@ -50,8 +49,7 @@ start_ca() {
 wait_ca() {
   local org="$1"
   wait_port "ca-${org}" "$(ca_port "${org}")" 60
-  local i
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     [ -s "$(ca_cert "${org}")" ] && return 0
     sleep 0.1
   done
@@ -61,7 +59,7 @@ wait_ca() {
 ca_client() {
   local org="$1"
   shift
-  FABRIC_CA_CLIENT_HOME="$(ca_home "${org}")/client" "${FABRIC_CA_BIN}/fabric-ca-client" "$@" \
+  FABRIC_CA_CLIENT_HOME="$(ca_home "${org}")/client" timeout 30 "${FABRIC_CA_BIN}/fabric-ca-client" "$@" \
     --caname "$(ca_name "${org}")" --tls.certfiles "$(ca_cert "${org}")" >>"${LOG_DIR}/fabric-ca-client.log" 2>&1
 }
 
@@ -77,7 +75,7 @@ enroll_registrar() {
 # register ORG ID TYPE: registers ID unless the CA knows it already.
 register() {
   local org="$1" id="$2" type="$3" out
-  out="$(FABRIC_CA_CLIENT_HOME="$(ca_home "${org}")/client" "${FABRIC_CA_BIN}/fabric-ca-client" register \
+  out="$(FABRIC_CA_CLIENT_HOME="$(ca_home "${org}")/client" timeout 30 "${FABRIC_CA_BIN}/fabric-ca-client" register \
     --caname "$(ca_name "${org}")" --tls.certfiles "$(ca_cert "${org}")" -u "$(ca_url "${org}")" \
     --mspdir "$(ca_home "${org}")/client/msp" \
     --id.name "${id}" --id.secret "$(secret_of "${org}" "${id}")" --id.type "${type}" 2>&1)" && return 0

@@ -5,8 +5,6 @@
 start_orderer() {
   local name=orderer dir="${ORDERER_NODE_DIR}" data="${RUN_DIR}/data/orderer"
   if is_running "${name}"; then return 0; fi
-  check_port_free "${name}" "${ORDERER_PORT}"
-  check_port_free "${name} admin" "${ORDERER_ADMIN_PORT}"
   mkdir -p "${data}"
   start_bg "${name}" env \
     FABRIC_CFG_PATH="$(fabric_sampleconfig)" \
@@ -39,6 +37,22 @@ start_orderer() {
   log "started orderer on ${ORDERER_ADDR} (admin ${ORDERER_ADMIN_PORT})"
 }
 
+# The peer's core.yaml: Fabric's sample with one line changed. An empty CORE_VM_ENDPOINT does not
+# blank vm.endpoint (viper ignores empty environment variables), and with an endpoint set the peer
+# registers a Docker health check that keeps /healthz failing on a machine without Docker. So the
+# run directory gets a derived copy with `vm.endpoint` empty; everything else is still overridden
+# by environment below.
+peer_config_dir() {
+  local dir="${RUN_DIR}/config/peer"
+  if [ ! -s "${dir}/core.yaml" ]; then
+    mkdir -p "${dir}"
+    sed -E 's|^(    endpoint:) unix:///var/run/docker.sock$|\1 ""|' "$(fabric_sampleconfig)/core.yaml" >"${dir}/core.yaml.tmp"
+    grep -qE '^    endpoint: ""$' "${dir}/core.yaml.tmp" || die "could not blank vm.endpoint in core.yaml"
+    mv "${dir}/core.yaml.tmp" "${dir}/core.yaml"
+  fi
+  echo "${dir}"
+}
+
 start_peer() {
   local org="$1" name dir data port
   name="peer0-${org}"
@@ -46,10 +60,9 @@ start_peer() {
   data="${RUN_DIR}/data/${name}"
   port="$(peer_port "${org}")"
   if is_running "${name}"; then return 0; fi
-  check_port_free "${name}" "${port}"
   mkdir -p "${data}"
   start_bg "${name}" env \
-    FABRIC_CFG_PATH="$(fabric_sampleconfig)" \
+    FABRIC_CFG_PATH="$(peer_config_dir)" \
     FABRIC_LOGGING_SPEC="${FIC_LOGGING:-info}" \
     CORE_PEER_ID="$(peer_host "${org}")" \
     CORE_PEER_LISTENADDRESS="127.0.0.1:${port}" \
@@ -69,7 +82,6 @@ start_peer() {
     CORE_LEDGER_SNAPSHOTS_ROOTDIR="${data}/snapshots" \
     CORE_PEER_GATEWAY_ENABLED=true \
     CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "${org}")" \
-    CORE_VM_ENDPOINT= \
     CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: ${NETWORK_DIR}/ccaas-builder, propagateEnvironment: [HOME]}]" \
     "${FABRIC_BIN}/peer" node start
   log "started ${name} on 127.0.0.1:${port}"
@@ -78,7 +90,7 @@ start_peer() {
 osnadmin_cli() {
   local admin
   admin="$(node_dir orderer admin)/tls"
-  "${FABRIC_BIN}/osnadmin" "$@" -o "127.0.0.1:${ORDERER_ADMIN_PORT}" \
+  timeout 30 "${FABRIC_BIN}/osnadmin" "$@" -o "127.0.0.1:${ORDERER_ADMIN_PORT}" \
     --ca-file "$(ca_cert orderer)" --client-cert "${admin}/server.crt" --client-key "${admin}/server.key"
 }
 
@@ -87,15 +99,15 @@ make_channel_block() {
   [ -s "${CHANNEL_BLOCK}" ] && return 0
   local cfg="${RUN_DIR}/config"
   mkdir -p "${cfg}" "$(dirname "${CHANNEL_BLOCK}")"
-  sed -e "s|@ORDERER_MSP_DIR@|$(org_msp orderer)|g" \
-    -e "s|@ENTERPRISE_MSP_DIR@|$(org_msp enterprise)|g" \
-    -e "s|@REGULATOR_MSP_DIR@|$(org_msp regulator)|g" \
-    -e "s|@ORDERER_PORT@|${ORDERER_PORT}|g" \
-    -e "s|@ORDERER_TLS_CERT@|${ORDERER_NODE_DIR}/tls/server.crt|g" \
-    -e "s|@ENTERPRISE_PEER_PORT@|$(peer_port enterprise)|g" \
-    -e "s|@REGULATOR_PEER_PORT@|$(peer_port regulator)|g" \
+  sed -e "s|\${ORDERER_MSP_DIR}|$(org_msp orderer)|g" \
+    -e "s|\${ENTERPRISE_MSP_DIR}|$(org_msp enterprise)|g" \
+    -e "s|\${REGULATOR_MSP_DIR}|$(org_msp regulator)|g" \
+    -e "s|\${ORDERER_PORT}|${ORDERER_PORT}|g" \
+    -e "s|\${ORDERER_TLS_CERT}|${ORDERER_NODE_DIR}/tls/server.crt|g" \
+    -e "s|\${ENTERPRISE_PEER_PORT}|$(peer_port enterprise)|g" \
+    -e "s|\${REGULATOR_PEER_PORT}|$(peer_port regulator)|g" \
     "${NETWORK_DIR}/config/configtx.template.yaml" >"${cfg}/configtx.yaml"
-  FABRIC_LOGGING_SPEC=warning "${FABRIC_BIN}/configtxgen" -configPath "${cfg}" -profile FoodSafetyChannel \
+  FABRIC_LOGGING_SPEC=warning timeout 60 "${FABRIC_BIN}/configtxgen" -configPath "${cfg}" -profile FoodSafetyChannel \
     -channelID "${CHANNEL}" -outputBlock "${CHANNEL_BLOCK}.tmp" >>"${LOG_DIR}/configtxgen.log" 2>&1 \
     || die "configtxgen failed; see ${LOG_DIR}/configtxgen.log"
   mv "${CHANNEL_BLOCK}.tmp" "${CHANNEL_BLOCK}"
@@ -118,10 +130,10 @@ join_peer() {
   (
     as_admin "${org}"
     if peer_cli channel list 2>/dev/null | grep -qx "${CHANNEL}"; then exit 0; fi
-    local i out
+    local out
     # The orderer may still be electing itself leader; the peer only needs the block, but retry
     # on transient errors all the same.
-    for i in 1 2 3 4 5; do
+    for _ in 1 2 3 4 5; do
       if out="$(peer_cli channel join -b "${CHANNEL_BLOCK}" 2>&1)"; then
         log "peer0-${org} joined ${CHANNEL}"
         exit 0
@@ -134,8 +146,8 @@ join_peer() {
 
 # wait_healthy NAME PORT: waits for the operations endpoint to say OK.
 wait_healthy() {
-  local name="$1" port="$2" i
-  for i in $(seq 1 300); do
+  local name="$1" port="$2"
+  for _ in $(seq 1 300); do
     healthz "${port}" && return 0
     is_running "${name}" || die "${name} exited; see ${LOG_DIR}/${name}.log: $(tail -n 5 "${LOG_DIR}/${name}.log")"
     sleep 0.1

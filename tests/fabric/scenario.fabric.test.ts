@@ -37,8 +37,9 @@ describe('the core loop on the real Fabric network', () => {
     ).json as {
       items: { id: string; inspectors: string[] }[];
     };
-    expect(tasks.items.map((t) => t.id).sort()).toEqual([...DEMO_EXPECTED.tasks].sort());
-    for (const task of tasks.items) {
+    const own = tasks.items.filter((t) => /^TK-DV-OR-DC\d+-/.test(t.id));
+    expect(own.map((t) => t.id).sort()).toEqual([...DEMO_EXPECTED.tasks].sort());
+    for (const task of own) {
       const verify = await http(
         harness.baseUrl,
         'GET',
