@@ -64,7 +64,7 @@ describe('a gateway restarted mid-stream on the real network', () => {
       ).json as {
         items: { id: string; severity: string; rule: string; actions: { type: string; id: string }[] }[];
       };
-      const mine = deviations.items.filter((d) => d.id.includes(`${SUFFIX}-`));
+      const mine = deviations.items.filter((d) => new RegExp(`^DV-OR-DC\\d+${SUFFIX}-`).test(d.id));
       expect(Object.fromEntries(mine.map((d) => [d.id, { severity: d.severity, rule: d.rule }]))).toEqual(
         expectedDeviations,
       );
