@@ -26,8 +26,13 @@ export function selfTestReport(company: string, product: number, n: number): Rec
   };
 }
 
-/** An official result for one product of a company. */
-export function officialResult(company: string, product: number, n: number): Record<string, unknown> {
+/** An official result for one product of a company; `procymidone` (the first item) at the given figure. */
+export function officialResult(
+  company: string,
+  product: number,
+  n: number,
+  procymidone = 0.004,
+): Record<string, unknown> {
   return {
     samplingNo: `DC${String(n)}`,
     samplingType: 'supervision',
@@ -38,6 +43,6 @@ export function officialResult(company: string, product: number, n: number): Rec
     productionDate: '2026-10-15',
     lab: { name: '省食品检验研究院' },
     testedAt: '2026-11-03T10:00:00+08:00',
-    items: ITEMS.map((itemCode) => ({ itemCode, value: 0.004, verdict: 'pass' })),
+    items: ITEMS.map((itemCode, i) => ({ itemCode, value: i === 0 ? procymidone : 0.004, verdict: 'pass' })),
   };
 }
