@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { DEMO_EXPECTED, DEMO_STEPS, type DemoStep } from '../../../gateway/demo/demo.dataset';
 import { http, outcomeOf, runSteps, waitForCatchUp, type Outcome } from './scenario.runner';
 import { startHarness, type Harness } from './service.harness';
@@ -125,4 +127,20 @@ describe('the core loop on the embedded ledger', () => {
     expect(stats).toMatchObject({ batches: 7, selfTests: 6 });
     expect(before.status).toBe(200);
   });
+
+  it('rebuilds the same read model from the ledger alone after its file is deleted', async () => {
+    const expected = await outcomeOf(harness.baseUrl, harness.tokens);
+    await harness.stop();
+    rmSync(path.join(harness.dataDir, 'read-model.sqlite'), { force: true });
+    rmSync(path.join(harness.dataDir, 'read-model.sqlite-wal'), { force: true });
+    rmSync(path.join(harness.dataDir, 'read-model.sqlite-shm'), { force: true });
+    harness = await startHarness({}, harness.dataDir);
+    await waitForCatchUp(harness.baseUrl);
+    expect(await outcomeOf(harness.baseUrl, harness.tokens)).toEqual(expected);
+    const stats = (await http(harness.baseUrl, 'GET', '/v1/stats', harness.tokens.regulator)).json as {
+      batches: number;
+      selfTests: number;
+    };
+    expect(stats).toMatchObject({ batches: 7, selfTests: 6 });
+  }, 120_000);
 });

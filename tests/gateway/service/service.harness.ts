@@ -13,11 +13,16 @@ export interface Harness {
   readonly tokens: Tokens;
   readonly dataDir: string;
   readonly service: RunningService;
+  /** Stops the service and keeps its data folder (for a restart on the same data). */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fic-service-'));
+export async function startHarness(
+  env: Record<string, string> = {},
+  reuseDataDir?: string,
+): Promise<Harness> {
+  const dataDir = reuseDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'fic-service-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
     PORT: '0',
@@ -28,13 +33,20 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   });
   const service = await startService(config, createLogger('silent'));
   const tokens = tokensFrom(readIdentitiesFile(config.identitiesFile));
+  let stopped = false;
   return {
     baseUrl: `http://127.0.0.1:${String(service.port)}`,
     tokens,
     dataDir,
     service,
-    async close() {
+    async stop() {
+      if (stopped) return;
+      stopped = true;
       await service.close();
+    },
+    async close() {
+      if (!stopped) await service.close();
+      stopped = true;
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
