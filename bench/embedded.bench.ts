@@ -28,7 +28,8 @@ interface Setup {
 
 async function setup(companyCount: number, blockTimeoutMs: number): Promise<Setup> {
   const { dir, remove } = tempDir('fic-bench-');
-  const ledger = await EmbeddedLedger.open({ dataDir: dir, synchronous: 'FULL', blockTimeoutMs });
+  const synchronous = process.env.BENCH_SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL';
+  const ledger = await EmbeddedLedger.open({ dataDir: dir, synchronous, blockTimeoutMs });
   const issuer = new EmbeddedIdentityIssuer();
   const system = issuer.system();
   const companies = Array.from({ length: companyCount }, (_, i) => companyId(i + 1));
