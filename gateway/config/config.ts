@@ -29,7 +29,7 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly ledger: 'embedded' | 'fabric';
-  /** Where the API tokens live; `<dataDir>/identities.json` unless set. */
+  /** Where the API tokens live; `<dataDir>/identities.json` (embedded) or beside the Fabric connection file, unless set. */
   readonly identitiesFile: string;
   /** Whether the identities file was named explicitly (an explicit missing file is an error). */
   readonly identitiesFileExplicit: boolean;
@@ -55,7 +55,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     host,
     dataDir,
     ledger: parsed.LEDGER,
-    identitiesFile: path.resolve(parsed.IDENTITIES_FILE ?? path.join(dataDir, 'identities.json')),
+    // On Fabric the tokens belong to users network/ enrolled; it writes them beside the connection file.
+    identitiesFile: path.resolve(
+      parsed.IDENTITIES_FILE ??
+        (parsed.LEDGER === 'fabric'
+          ? path.join(path.dirname(path.resolve(parsed.FABRIC_GATEWAY_CONFIG)), 'identities.json')
+          : path.join(dataDir, 'identities.json')),
+    ),
     identitiesFileExplicit: parsed.IDENTITIES_FILE !== undefined,
     logLevel: parsed.LOG_LEVEL,
     block: Object.freeze({ maxTransactions: parsed.BLOCK_MAX_TX, timeoutMs: parsed.BLOCK_TIMEOUT_MS }),
