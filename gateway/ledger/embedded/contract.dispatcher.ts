@@ -7,6 +7,8 @@
  */
 import type { ChaincodeInterface, ChaincodeStub } from 'fabric-shim';
 import { createChaincode, type ChaincodeInfo, type ContractClass } from '../../../chaincode/shim.binding';
+import { memoizeShimCertificateParsing } from './certificate.memo';
+import { gateShimLoggers } from './shim.loggers';
 
 export type { ChaincodeInfo, ContractClass };
 
@@ -65,6 +67,9 @@ export class ContractDispatcher {
    * @throws when a class is not a fabric-contract-api `Contract`.
    */
   constructor(contracts: readonly ContractClass[], info: ChaincodeInfo = {}) {
+    // Both only remove repeated work of the shim in this process; see their modules for why.
+    memoizeShimCertificateParsing();
+    gateShimLoggers();
     this.#chaincode = createChaincode(contracts, info);
   }
 

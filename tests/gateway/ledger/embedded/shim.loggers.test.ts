@@ -1,0 +1,34 @@
+import { newLogger } from 'fabric-shim';
+
+import { gateShimLoggers } from '../../../../gateway/ledger/embedded/shim.loggers';
+
+describe('gateShimLoggers', () => {
+  const logger = newLogger('contracts-spi/chaincodefromcontract.js');
+  const level = logger.level;
+
+  afterEach(() => {
+    logger.level = level;
+    jest.restoreAllMocks();
+  });
+
+  it('formats nothing for a disabled level and still writes an enabled one', () => {
+    gateShimLoggers();
+    logger.level = 'error';
+    const write = jest.spyOn(logger, 'write').mockImplementation(() => true);
+
+    logger.debug('per transaction');
+    expect(write).not.toHaveBeenCalled();
+
+    logger.error('refused');
+    expect(write).toHaveBeenCalledTimes(1);
+  });
+
+  it('follows a level changed after gating', () => {
+    gateShimLoggers();
+    logger.level = 'debug';
+    const write = jest.spyOn(logger, 'write').mockImplementation(() => true);
+
+    logger.debug('now wanted');
+    expect(write).toHaveBeenCalledTimes(1);
+  });
+});
