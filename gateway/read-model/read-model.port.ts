@@ -1,5 +1,5 @@
 import type { DeviationMetrics, DeviationRule, Severity } from '../../src/rules/deviation.rules';
-import type { TaskStatus } from '../../src/records/ledger.records';
+import type { SamplingTaskRecord, TaskStatus } from '../../src/records/ledger.records';
 
 /**
  * The queries the API answers from the read model: derived data the event consumer keeps in its
@@ -32,22 +32,11 @@ export interface DeviationView {
   readonly actions: readonly ActionView[];
 }
 
-/** A targeted sampling task, as `GET /v1/sampling-tasks` lists it. */
-export interface TaskView {
-  readonly id: string;
-  readonly companyId: string;
-  readonly productCode: string;
-  readonly itemCodes: readonly string[];
-  readonly reason: {
-    readonly deviationId?: string;
-    readonly officialResultId?: string;
-    readonly note?: string;
-  };
-  readonly status: TaskStatus;
-  readonly inspectors: readonly string[];
-  readonly seed: string;
-  readonly txId: string;
-}
+/** A targeted sampling task, as `GET /v1/sampling-tasks` lists it: the ledger record's list fields. */
+export type TaskView = Pick<
+  SamplingTaskRecord,
+  'id' | 'companyId' | 'productCode' | 'itemCodes' | 'reason' | 'status' | 'inspectors' | 'seed' | 'txId'
+>;
 
 /** The figures of `GET /v1/stats`. */
 export interface StatsView {
