@@ -1,5 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 import { ForbiddenError } from '../src/errors/domain.error';
+import { ENTERPRISE_MSP, REGULATOR_MSP } from '../src/identifiers/organisation.identifier';
 
 /**
  * Access control (DESIGN §4), enforced here whatever the gateway checked. A caller's role and
@@ -7,9 +8,6 @@ import { ForbiddenError } from '../src/errors/domain.error';
  * when the certificate comes from the organisation entitled to grant it: an enterprise CA
  * cannot make anyone a regulator.
  */
-
-export const ENTERPRISE_MSP = 'EnterpriseMSP';
-export const REGULATOR_MSP = 'RegulatorMSP';
 
 export const ROLES = ['enterprise', 'regulator', 'recall'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,7 +1,5 @@
-import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../src/errors/domain.error';
-import { itemCodeSchema } from '../src/catalogue/item.catalogue';
-import { codeSchema } from '../src/identifiers/code.schema';
+import { deviationClaimSchema, type DeviationClaimInput } from '../src/records/deviation-claim.schema';
 import {
   deviationId,
   type DeviationRecord,
@@ -9,12 +7,7 @@ import {
   type SelfTestRecord,
 } from '../src/records/ledger.records';
 import { parseJsonInput } from '../src/records/parse';
-import {
-  compareItemResults,
-  DEVIATION_RULES,
-  SEVERITIES,
-  type ComparisonOutcome,
-} from '../src/rules/deviation.rules';
+import { compareItemResults, type ComparisonOutcome } from '../src/rules/deviation.rules';
 import { selectReference } from '../src/rules/pairing.rules';
 import { canonicalJson } from '../src/records/canonical-json';
 import { requireReader, requireRole } from './access.policy';
@@ -31,17 +24,6 @@ import type { Tx, WriteResult } from './tx.context';
  * Because the reference is re-selected from everything committed, the stored deviation does not
  * depend on the order in which the records arrived.
  */
-export const deviationClaimSchema = z
-  .object({
-    officialResultId: codeSchema('officialResultId', 200),
-    itemCode: itemCodeSchema,
-    selfTestId: codeSchema('selfTestId', 200).nullable(),
-    severity: z.enum(SEVERITIES).nullable(),
-    rule: z.enum(DEVIATION_RULES).nullable(),
-  })
-  .strict();
-
-export type DeviationClaimInput = z.output<typeof deviationClaimSchema>;
 
 async function referenceFor(
   tx: Tx,

@@ -1,5 +1,6 @@
 import type { OfficialResultRecord, SelfTestRecord } from '../../src/records/ledger.records';
-import { compareItemResults, type DeviationRule, type Severity } from '../../src/rules/deviation.rules';
+import type { DeviationClaimInput } from '../../src/records/deviation-claim.schema';
+import { compareItemResults } from '../../src/rules/deviation.rules';
 import { selectReference, type PairingCandidate } from '../../src/rules/pairing.rules';
 import type { LedgerCalls } from './ledger.calls';
 
@@ -9,20 +10,11 @@ import type { LedgerCalls } from './ledger.calls';
  * that the chaincode re-checks. Candidates come from the ledger, not from the read model, so
  * the claim agrees with what the chaincode sees even while the consumer is behind.
  */
-export interface DeviationClaim {
-  readonly officialResultId: string;
-  readonly itemCode: string;
-  readonly selfTestId: string | null;
-  readonly severity: Severity | null;
-  readonly rule: DeviationRule | null;
-}
-
-/** The claim for one official item result given the committed state. */
 export async function claimFor(
   calls: LedgerCalls,
   official: OfficialResultRecord,
   itemCode: string,
-): Promise<DeviationClaim> {
+): Promise<DeviationClaimInput> {
   const candidates = await calls.query<PairingCandidate[]>(
     'ListSelfTestItems',
     official.companyId,

@@ -14,7 +14,8 @@ import type { LedgerBlockEvents, LedgerEvent, LedgerPort } from '../ledger/ledge
 import type { Principal } from '../identity/principal';
 import type { ActionView } from '../read-model/read-model.port';
 import type { SqliteReadModel } from '../read-model/sqlite.read-model';
-import { claimFor, type DeviationClaim } from './deviation.matcher';
+import type { DeviationClaimInput } from '../../src/records/deviation-claim.schema';
+import { claimFor } from './deviation.matcher';
 import { LedgerCalls } from './ledger.calls';
 
 /**
@@ -216,7 +217,7 @@ export class EventConsumer {
   }
 
   /** Submits a claim; false when the reference moved under it (the caller recomputes). */
-  async #submitDeviation(claim: DeviationClaim): Promise<boolean> {
+  async #submitDeviation(claim: DeviationClaimInput): Promise<boolean> {
     try {
       await this.#calls.submit('RecordDeviation', claim);
       return true;

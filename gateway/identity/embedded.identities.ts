@@ -1,3 +1,4 @@
+import { ENTERPRISE_MSP, REGULATOR_MSP } from '../../src/identifiers/organisation.identifier';
 import { LocalCertificateAuthority } from '../ledger/embedded/local.ca';
 import type { LedgerIdentity } from '../ledger/ledger.port';
 import type { IdentityEntry } from './identity.file';
@@ -8,8 +9,6 @@ import type { Principal } from './principal';
  * identity an X.509 certificate from the CA of its organisation, with `role` and `companyId` as
  * Fabric CA attributes, so the chaincode applies exactly the access rules it applies on Fabric.
  */
-export const ENTERPRISE_MSP = 'EnterpriseMSP';
-export const REGULATOR_MSP = 'RegulatorMSP';
 
 /** The two organisations' CAs of one embedded ledger. */
 export class EmbeddedIdentityIssuer {

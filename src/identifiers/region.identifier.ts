@@ -7,8 +7,3 @@ import { z } from 'zod';
 export const regionSchema = z
   .string({ error: 'must be a 6-digit administrative division code (GB/T 2260)' })
   .regex(/^[1-9]\d{5}$/, { error: 'must be a 6-digit administrative division code (GB/T 2260)' });
-
-/** The province part of a region code, padded back to six digits (`350102` → `350000`). */
-export function provinceOf(region: string): string {
-  return `${region.slice(0, 2)}0000`;
-}

@@ -1,5 +1,5 @@
 import type { DrawCandidate, ExclusionLevel } from '../draw/random-draw';
-import type { ComparisonOutcome, DeviationMetrics, DeviationRule, Severity } from '../rules/deviation.rules';
+import type { DeviationMetrics, DeviationRule, Severity } from '../rules/deviation.rules';
 import type { Verdict } from './item-result.schema';
 import type { BatchRef, BatchStatus } from './batch.schema';
 import type { CompanyInput, InspectorInput } from './party.schema';
@@ -183,6 +183,3 @@ export type LedgerRecord =
 export function deviationId(officialResultId: string, itemCode: string): string {
   return `DV-${officialResultId}-${itemCode}`;
 }
-
-/** The comparison part of a deviation, as the gateway claims it and the chaincode checks it. */
-export type DeviationClaim = Pick<ComparisonOutcome, 'severity' | 'rule'>;

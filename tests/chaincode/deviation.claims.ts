@@ -1,4 +1,4 @@
-import type { DeviationClaimInput } from '../../chaincode/deviations.tx';
+import type { DeviationClaimInput } from '../../src/records/deviation-claim.schema';
 import type { SelfTestItemRef } from '../../chaincode/reports.tx';
 import type { OfficialResultRecord, SelfTestRecord } from '../../src/records/ledger.records';
 import { compareItemResults } from '../../src/rules/deviation.rules';
