@@ -29,7 +29,13 @@ interface Setup {
 async function setup(companyCount: number, blockTimeoutMs: number): Promise<Setup> {
   const { dir, remove } = tempDir('fic-bench-');
   const synchronous = process.env.BENCH_SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL';
-  const ledger = await EmbeddedLedger.open({ dataDir: dir, synchronous, blockTimeoutMs });
+  const ledger = await EmbeddedLedger.open({
+    dataDir: dir,
+    synchronous,
+    blockTimeoutMs,
+    simulationWorkers: Number(process.env.BENCH_SIMULATION_WORKERS ?? 1),
+    simulationWorkerScript: path.join(__dirname, '../gateway/ledger/embedded/simulation.worker.js'),
+  });
   const issuer = new EmbeddedIdentityIssuer();
   const system = issuer.system();
   const companies = Array.from({ length: companyCount }, (_, i) => companyId(i + 1));

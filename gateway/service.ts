@@ -50,8 +50,21 @@ interface LedgerSetup {
   readonly system: Principal;
 }
 
+/** What the composition root may be handed besides the configuration. */
+export interface ServiceOptions {
+  /**
+   * The compiled simulation worker script of the embedded ledger; by default the one built beside
+   * the ledger module (tests that run from the TypeScript sources point at the build).
+   */
+  readonly simulationWorkerScript?: string;
+}
+
 /** The embedded ledger: the gateway issues every identity's certificate itself. */
-async function embeddedSetup(config: Config, entries: readonly IdentityEntry[]): Promise<LedgerSetup> {
+async function embeddedSetup(
+  config: Config,
+  entries: readonly IdentityEntry[],
+  options: ServiceOptions,
+): Promise<LedgerSetup> {
   const issuer = new EmbeddedIdentityIssuer();
   const auth = new TokenAuthenticator(
     entries.map((entry, index) => ({ entry, ledger: issuer.issue(entry, index) })),
@@ -61,6 +74,10 @@ async function embeddedSetup(config: Config, entries: readonly IdentityEntry[]):
     blockMaxTransactions: config.block.maxTransactions,
     blockTimeoutMs: config.block.timeoutMs,
     synchronous: config.sqliteSynchronous,
+    simulationWorkers: config.simulationWorkers,
+    ...(options.simulationWorkerScript === undefined
+      ? {}
+      : { simulationWorkerScript: options.simulationWorkerScript }),
   });
   return { ledger, auth, system: issuer.system() };
 }
@@ -105,11 +122,17 @@ function fabricSetup(config: Config, entries: readonly IdentityEntry[]): LedgerS
 }
 
 /** Starts the service. */
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  logger: Logger,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
   mkdirSync(config.dataDir, { recursive: true });
   const entries = identityEntries(config, logger);
   const { ledger, auth, system } =
-    config.ledger === 'embedded' ? await embeddedSetup(config, entries) : fabricSetup(config, entries);
+    config.ledger === 'embedded'
+      ? await embeddedSetup(config, entries, options)
+      : fabricSetup(config, entries);
   const readModel = SqliteReadModel.open(path.join(config.dataDir, 'read-model.sqlite'));
   const consumer = new EventConsumer({ ledger, readModel, system, logger });
   consumer.start();

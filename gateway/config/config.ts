@@ -19,6 +19,7 @@ const envSchema = z.object({
   BLOCK_MAX_TX: intFromEnv(500, 1, 10000),
   BLOCK_TIMEOUT_MS: intFromEnv(10, 0, 10000),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  SIMULATION_WORKERS: intFromEnv(1, 0, 64),
   RESOLVER_BASE: z.url().optional(),
   FABRIC_GATEWAY_CONFIG: z.string().min(1).default('network/run/gateway.json'),
 });
@@ -36,6 +37,8 @@ export interface Config {
   readonly logLevel: string;
   readonly block: { readonly maxTransactions: number; readonly timeoutMs: number };
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Embedded ledger: worker threads that run the contract; 0 runs it on the main thread. */
+  readonly simulationWorkers: number;
   /** The base URL printed in product QR codes. */
   readonly resolverBase: string;
   /** With `LEDGER=fabric`: the connection file `network/` writes (peers, TLS, channel, system identity). */
@@ -66,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: parsed.LOG_LEVEL,
     block: Object.freeze({ maxTransactions: parsed.BLOCK_MAX_TX, timeoutMs: parsed.BLOCK_TIMEOUT_MS }),
     sqliteSynchronous: parsed.SQLITE_SYNCHRONOUS,
+    simulationWorkers: parsed.SIMULATION_WORKERS,
     resolverBase: parsed.RESOLVER_BASE ?? `http://${host.includes(':') ? `[${host}]` : host}:${parsed.PORT}`,
     fabricGatewayConfig: path.resolve(parsed.FABRIC_GATEWAY_CONFIG),
   });

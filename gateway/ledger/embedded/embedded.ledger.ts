@@ -21,11 +21,13 @@ import type {
 } from '../ledger.port';
 import { BlockCutter } from './block.cutter';
 import type { BlockRecord, ValidationCode } from './ledger.records';
-import type { Simulation } from './peer.simulator';
 import { PeerSimulator } from './peer.simulator';
+import type { Endorser, Simulation } from './proposal.endorser';
+import { EndorserUnavailableError } from './proposal.endorser';
 import type { SqliteSynchronous } from './sqlite.schema';
 import { LEDGER_DATABASE_FILE } from './sqlite.schema';
 import { SqliteStateStore } from './sqlite.state.store';
+import { WorkerEndorser } from './worker.endorser';
 
 /** How to open an embedded ledger. */
 export interface EmbeddedLedgerOptions {
@@ -43,6 +45,13 @@ export interface EmbeddedLedgerOptions {
   readonly synchronous?: SqliteSynchronous;
   /** Stamps transaction proposals; defaults to the system clock. */
   readonly clock?: () => Date;
+  /**
+   * Worker threads that run the contract (endorsement) beside this thread's validation and block
+   * commits. Default 0: the contract runs on this thread.
+   */
+  readonly simulationWorkers?: number;
+  /** The compiled worker script; defaults to `simulation.worker.js` beside this module. */
+  readonly simulationWorkerScript?: string;
 }
 
 /** The channel and chaincode names the embedded peer reports to the contract and on events. */
@@ -54,6 +63,8 @@ export const EMBEDDED_CHAINCODE = 'inspection';
 const RETRY_AFTER_SECONDS = 5;
 /** fabric-shim's error threshold: a response status at or above it is a refusal. */
 const ERROR_THRESHOLD = 400;
+/** The MSP id the embedded peer reports (`getMspID()`). */
+const EMBEDDED_PEER_MSP = 'EmbeddedMSP';
 
 /** A transaction's fate in its block. */
 interface BlockOutcome {
@@ -119,6 +130,7 @@ export class EmbeddedLedger implements LedgerPort {
 
   readonly #store: SqliteStateStore;
   readonly #peer: PeerSimulator;
+  readonly #endorser: Endorser | undefined;
   readonly #cutter: BlockCutter<Simulation, BlockOutcome>;
   /** Calls between their start and the moment they are queued (or answered): close waits for them. */
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -129,15 +141,18 @@ export class EmbeddedLedger implements LedgerPort {
   #readersEnded = false;
   #closed: Promise<void> | undefined;
 
-  private constructor(store: SqliteStateStore, options: EmbeddedLedgerOptions) {
+  private constructor(store: SqliteStateStore, options: EmbeddedLedgerOptions, endorser?: Endorser) {
     this.#store = store;
     this.databaseFile = store.file;
+    this.#endorser = endorser;
     this.#peer = new PeerSimulator(contracts, {
       channel: EMBEDDED_CHANNEL,
       chaincodeName: EMBEDDED_CHAINCODE,
+      peerMspId: EMBEDDED_PEER_MSP,
       store,
       info: CHAINCODE_INFO,
       ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(endorser === undefined ? {} : { endorser }),
     });
     this.#cutter = new BlockCutter((simulations) => this.#commitBlock(simulations), {
       ...(options.blockMaxTransactions === undefined
@@ -152,17 +167,32 @@ export class EmbeddedLedger implements LedgerPort {
    * restart the ledger has the same height, state, history and events as when it was closed or killed.
    *
    * @throws {LedgerStorageError} when the file exists but is not a ledger of this schema version.
-   * @throws RangeError when the block options are out of range.
+   * @throws RangeError when the block options or the worker count are out of range.
    * @throws SqliteError when SQLite cannot open or create the file.
+   * @throws when a simulation worker cannot start (its compiled script is missing).
    */
   static async open(options: EmbeddedLedgerOptions): Promise<EmbeddedLedger> {
     await mkdir(options.dataDir, { recursive: true });
     const store = SqliteStateStore.open(path.join(options.dataDir, LEDGER_DATABASE_FILE), {
       ...(options.synchronous === undefined ? {} : { synchronous: options.synchronous }),
     });
+    let endorser: Endorser | undefined;
     try {
-      return new EmbeddedLedger(store, options);
+      const workers = options.simulationWorkers ?? 0;
+      if (workers > 0) {
+        endorser = await WorkerEndorser.start({
+          databaseFile: store.file,
+          workers,
+          channel: EMBEDDED_CHANNEL,
+          peerMspId: EMBEDDED_PEER_MSP,
+          ...(options.simulationWorkerScript === undefined ? {} : { script: options.simulationWorkerScript }),
+        });
+      } else if (workers < 0 || !Number.isSafeInteger(workers)) {
+        throw new RangeError(`simulationWorkers must be a non-negative integer, not ${String(workers)}`);
+      }
+      return new EmbeddedLedger(store, options, endorser);
     } catch (error: unknown) {
+      await endorser?.close();
       store.close();
       throw error;
     }
@@ -245,6 +275,7 @@ export class EmbeddedLedger implements LedgerPort {
     this.#closing = true;
     await Promise.allSettled([...this.#inFlight]);
     await this.#cutter.close();
+    await this.#endorser?.close();
     this.#readersEnded = true;
     this.#wakeReaders();
     this.#store.close();
@@ -255,7 +286,15 @@ export class EmbeddedLedger implements LedgerPort {
     if (this.#closing) {
       throw unavailable('the embedded ledger is closed');
     }
-    const simulation = await this.#peer.simulate(identity, fcn, args);
+    let simulation: Simulation;
+    try {
+      simulation = await this.#peer.simulate(identity, fcn, args);
+    } catch (error: unknown) {
+      if (error instanceof EndorserUnavailableError) {
+        throw unavailable(`the embedded peer could not simulate ${fcn}: ${error.message}`, error);
+      }
+      throw error;
+    }
     if (simulation.status >= ERROR_THRESHOLD) {
       throw ContractError.fromMessage(simulation.message ?? '', simulation.txId);
     }

@@ -10,22 +10,14 @@ import { randomBytes } from 'node:crypto';
 import { CommitLock } from './commit.lock';
 import type { ChaincodeInfo, ContractClass } from './contract.dispatcher';
 import { ContractDispatcher } from './contract.dispatcher';
-import type {
-  BlockRecord,
-  ChaincodeEventRecord,
-  CreatorRecord,
-  ReadSet,
-  ValidationCode,
-  WriteSet,
-} from './ledger.records';
+import type { BlockRecord, ChaincodeEventRecord, ValidationCode } from './ledger.records';
 import { MemoryStateStore } from './memory.state.store';
-import type { UnvalidatedTransaction } from './mvcc.validator';
 import { validateBlock } from './mvcc.validator';
 import type { ErrorDetail } from './peer.errors';
 import { CommitError, EndorseError } from './peer.errors';
-import { SimulatedStub } from './simulated.stub';
+import type { EndorsementScope, Endorser, Proposal, Simulation } from './proposal.endorser';
+import { endorseProposal } from './proposal.endorser';
 import type { VersionedStateStore } from './state.store';
-import { TransactionSimulator } from './transaction.simulator';
 import type { X509Identity } from './x509.identity';
 
 /** How to build a peer. */
@@ -44,6 +36,11 @@ export interface PeerSimulatorOptions {
   readonly txIdFactory?: () => string;
   /** Title and version for the contract metadata (`org.hyperledger.fabric:GetMetadata`). */
   readonly info?: ChaincodeInfo;
+  /**
+   * Runs the proposals instead of this thread (simulation workers over the same durable store);
+   * by default the peer simulates itself, under its commit lock.
+   */
+  readonly endorser?: Endorser;
   /** Receives what an event listener throws; defaults to `process.emitWarning`. */
   readonly onListenerError?: (error: unknown, event: ChaincodeEvent) => void;
 }
@@ -58,12 +55,7 @@ export interface ProposalOptions {
   readonly transient?: Readonly<Record<string, Uint8Array>>;
 }
 
-/**
- * A simulated (endorsed or refused) transaction, ready to be ordered into a block by
- * {@link PeerSimulator.commit}. A refused one (`status` 500) carries the contract's `message`,
- * empty read and write sets and no event.
- */
-export type Simulation = UnvalidatedTransaction;
+export type { Simulation };
 
 /** The outcome of one transaction in a committed block. */
 export interface CommittedTransaction {
@@ -104,9 +96,6 @@ export type ChaincodeEventListener = (event: ChaincodeEvent) => void;
 /** Status codes at or above this are a refusal (fabric-shim's `ERRORTHRESHOLD`). */
 const ERROR_THRESHOLD = 400;
 const PEER_ADDRESS = 'embedded';
-
-const EMPTY_READ_SET: ReadSet = { reads: [], rangeQueries: [] };
-const EMPTY_WRITE_SET: WriteSet = { writes: [], metadataWrites: [] };
 
 function randomTxId(): string {
   return randomBytes(32).toString('hex');
@@ -152,7 +141,8 @@ export class PeerSimulator {
   /** The MSP of this peer. */
   readonly peerMspId: string;
 
-  readonly #dispatcher: ContractDispatcher;
+  readonly #scope: EndorsementScope;
+  readonly #endorser: Endorser | undefined;
   readonly #store: VersionedStateStore;
   readonly #clock: () => Date;
   readonly #txIdFactory: () => string;
@@ -171,8 +161,14 @@ export class PeerSimulator {
     this.channel = options.channel;
     this.chaincodeName = options.chaincodeName;
     this.peerMspId = options.peerMspId ?? 'EmbeddedMSP';
-    this.#dispatcher = new ContractDispatcher(contracts, options.info);
     this.#store = options.store ?? new MemoryStateStore();
+    this.#scope = {
+      dispatcher: new ContractDispatcher(contracts, options.info),
+      reader: this.#store,
+      channel: this.channel,
+      peerMspId: this.peerMspId,
+    };
+    this.#endorser = options.endorser;
     this.#clock = options.clock ?? (() => new Date());
     this.#txIdFactory = options.txIdFactory ?? randomTxId;
     this.#onListenerError = options.onListenerError ?? warnListenerError;
@@ -204,44 +200,19 @@ export class PeerSimulator {
     args: readonly string[] = [],
     options: ProposalOptions = {},
   ): Promise<Simulation> {
-    const txId = options.txId ?? this.#txIdFactory();
-    const timestamp = options.timestamp ?? this.#clock();
-    const creator: CreatorRecord = { mspId: identity.mspId, certificate: identity.certificate };
-    const transient = new Map(Object.entries(options.transient ?? {}));
-    const txArgs = [...args];
-    return this.#lock.shared(async () => {
-      const simulator = new TransactionSimulator(this.#store, txId);
-      const stub = new SimulatedStub(simulator, {
-        channelId: this.channel,
-        txId,
-        args: [fcn, ...txArgs],
-        creator,
-        timestamp,
-        transient,
-        peerMspId: this.peerMspId,
-      });
-      const response = await this.#dispatcher.invoke(stub);
-      const { readSet, writeSet } = simulator.done();
-      const common = {
-        txId,
-        timestamp,
-        creator,
-        fcn,
-        args: txArgs,
-        status: response.status,
-        payload: response.payload,
-      };
-      if (response.status >= ERROR_THRESHOLD) {
-        return {
-          ...common,
-          message: response.message ?? '',
-          readSet: EMPTY_READ_SET,
-          writeSet: EMPTY_WRITE_SET,
-        };
-      }
-      const event = stub.lastEvent();
-      return { ...common, readSet, writeSet, ...(event === undefined ? {} : { event }) };
-    });
+    const proposal: Proposal = {
+      txId: options.txId ?? this.#txIdFactory(),
+      timestamp: options.timestamp ?? this.#clock(),
+      creator: { mspId: identity.mspId, certificate: identity.certificate },
+      fcn,
+      args: [...args],
+      transient: new Map(Object.entries(options.transient ?? {})),
+    };
+    if (this.#endorser !== undefined) {
+      // Each worker simulation runs in its own SQLite read transaction: a snapshot without the lock.
+      return this.#endorser.simulate(proposal);
+    }
+    return this.#lock.shared(() => endorseProposal(this.#scope, proposal));
   }
 
   /**

@@ -26,6 +26,8 @@ export interface SqliteStateStoreOptions {
    * (the file stays consistent). See {@link SqliteSynchronous}.
    */
   readonly synchronous?: SqliteSynchronous;
+  /** Refuse to create the file: a reader (a simulation worker) opens a ledger another store writes. */
+  readonly mustExist?: boolean;
 }
 
 /** Decoded blocks kept in memory: the newest ones are read again right after their commit. */
@@ -62,6 +64,8 @@ function toModification(row: HistoryRow): KeyModificationRecord {
 /** The prepared statements of one connection. */
 function prepareStatements(db: LedgerDatabase) {
   return {
+    begin: db.prepare('BEGIN'),
+    commit: db.prepare('COMMIT'),
     head: db.prepare<[], HeadRow>('SELECT number, hash FROM blocks ORDER BY number DESC LIMIT 1'),
     get: db.prepare<[string], StateValueRow>(
       'SELECT value, block_num, tx_num, metadata FROM state WHERE key = ?',
@@ -130,9 +134,9 @@ export class SqliteStateStore implements VersionedStateStore {
     this.file = file;
     this.#db = db;
     this.#sql = prepareStatements(db);
-    const head = this.#sql.head.get();
-    this.#height = head === undefined ? 0 : head.number + 1;
-    this.#headHash = head?.hash ?? GENESIS_PREVIOUS_HASH;
+    this.#height = 0;
+    this.#headHash = GENESIS_PREVIOUS_HASH;
+    this.#refreshHead();
     const apply = db.transaction((batch: BlockCommitBatch, header: BlockHeader, data: Buffer) => {
       this.#write(batch, header, data);
     });
@@ -149,6 +153,24 @@ export class SqliteStateStore implements VersionedStateStore {
    */
   static open(file: string, options: SqliteStateStoreOptions = {}): SqliteStateStore {
     return new SqliteStateStore(file, openLedgerDatabase(file, options));
+  }
+
+  /**
+   * Runs `work` inside one SQLite read transaction, so that every read it makes sees the same
+   * committed state even while another connection commits blocks. `work` must be the only user of
+   * this store until it settles (reads from other callers would join the snapshot).
+   *
+   * @throws SqliteError when the read transaction cannot start.
+   */
+  async readSnapshot<T>(work: () => Promise<T>): Promise<T> {
+    this.#sql.begin.run();
+    try {
+      // The first read fixes the snapshot; refresh the cached head so `height` matches it.
+      this.#refreshHead();
+      return await work();
+    } finally {
+      this.#sql.commit.run();
+    }
   }
 
   /** {@inheritDoc VersionedStateStore.height} */
@@ -287,6 +309,12 @@ export class SqliteStateStore implements VersionedStateStore {
     for (const tx of batch.block.transactions) {
       sql.indexTransaction.run(tx.txId, batch.block.number, tx.txIndex);
     }
+  }
+
+  #refreshHead(): void {
+    const head = this.#sql.head.get();
+    this.#height = head === undefined ? 0 : head.number + 1;
+    this.#headHash = head?.hash ?? GENESIS_PREVIOUS_HASH;
   }
 
   #remember(block: BlockRecord): void {

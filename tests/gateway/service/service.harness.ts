@@ -5,6 +5,7 @@ import { loadConfig } from '../../../gateway/config/config';
 import { readIdentitiesFile } from '../../../gateway/identity/identity.file';
 import { createLogger } from '../../../gateway/logging/logger';
 import { startService, type RunningService } from '../../../gateway/service';
+import { builtSimulationWorker } from '../ledger/embedded/simulation.worker.fixture';
 import { tokensFrom, type Tokens } from './scenario.runner';
 
 /** A real service on 127.0.0.1 with the embedded ledger in a temporary data folder. */
@@ -31,7 +32,10 @@ export async function startHarness(
     SQLITE_SYNCHRONOUS: 'NORMAL',
     ...env,
   });
-  const service = await startService(config, createLogger('silent'));
+  // The contract runs in a simulation worker, as in production (SIMULATION_WORKERS defaults to 1).
+  const service = await startService(config, createLogger('silent'), {
+    simulationWorkerScript: builtSimulationWorker(),
+  });
   const tokens = tokensFrom(readIdentitiesFile(config.identitiesFile));
   let stopped = false;
   return {

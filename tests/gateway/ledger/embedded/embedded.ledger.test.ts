@@ -10,10 +10,13 @@ import {
 import type { LedgerBlockEvents, SubmitOutcome } from '../../../../gateway/ledger/ledger.port';
 import type { LedgerActors, TempDir } from './embedded.fixture';
 import { COMPANY_A, companyA, enrollActors, json, selfTest, tempDir } from './embedded.fixture';
+import { builtSimulationWorker } from './simulation.worker.fixture';
 
 let actors: LedgerActors;
 let dir: TempDir;
 const opened: EmbeddedLedger[] = [];
+/** Where the contract runs in the suite under way: the same table runs once for each. */
+let modeOptions: Partial<EmbeddedLedgerOptions> = {};
 
 beforeAll(() => {
   actors = enrollActors();
@@ -29,7 +32,7 @@ afterEach(async () => {
 });
 
 async function openLedger(options: Partial<EmbeddedLedgerOptions> = {}): Promise<EmbeddedLedger> {
-  const ledger = await EmbeddedLedger.open({ dataDir: dir.path, ...options });
+  const ledger = await EmbeddedLedger.open({ dataDir: dir.path, ...modeOptions, ...options });
   opened.push(ledger);
   return ledger;
 }
@@ -76,218 +79,236 @@ function eventTxIds(blocks: readonly LedgerBlockEvents[]): string[] {
   return blocks.flatMap((block) => block.events.map((event) => event.txId));
 }
 
-describe('EmbeddedLedger — submit and evaluate with the real chaincode', () => {
-  it('resolves a submit with its transaction id, block and the contract payload once committed', async () => {
-    const ledger = await ledgerWithCompany();
+const MODES: readonly { name: string; options: () => Partial<EmbeddedLedgerOptions> }[] = [
+  { name: 'the contract on the ledger thread', options: () => ({}) },
+  {
+    name: 'the contract in a simulation worker',
+    options: () => ({ simulationWorkers: 1, simulationWorkerScript: builtSimulationWorker() }),
+  },
+];
 
-    const outcome = await ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-1')]);
-
-    expect(outcome.txId).toMatch(/^[0-9a-f]{64}$/);
-    expect(outcome.blockNumber).toBe(1);
-    expect(json(outcome.payload)).toMatchObject({ changed: true, record: { reportNo: 'ST-1' } });
-    expect(await ledger.height()).toBe(2);
-    const stored = json(await ledger.evaluate(actors.enterpriseA, 'GetSelfTest', [`ST-${COMPANY_A}-ST-1`]));
-    expect(stored).toMatchObject({ reportNo: 'ST-1', anchor: { txId: outcome.txId } });
+describe.each(MODES)('with $name', ({ options }) => {
+  beforeAll(() => {
+    modeOptions = options();
   });
 
-  it('turns a contract refusal into a ContractError with the domain code, and writes nothing', async () => {
-    const ledger = await ledgerWithCompany();
+  describe('EmbeddedLedger — submit and evaluate with the real chaincode', () => {
+    it('resolves a submit with its transaction id, block and the contract payload once committed', async () => {
+      const ledger = await ledgerWithCompany();
 
-    const error = await rejection(ledger.submit(actors.enterpriseB, 'SubmitSelfTest', [selfTest('ST-1')]));
+      const outcome = await ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-1')]);
 
-    expect(error).toBeInstanceOf(ContractError);
-    expect(error).toMatchObject({ code: 'ACCESS.COMPANY', kind: 'forbidden' });
-    expect((error as ContractError).transactionId).toMatch(/^[0-9a-f]{64}$/);
-    expect(await ledger.height()).toBe(1);
-  });
+      expect(outcome.txId).toMatch(/^[0-9a-f]{64}$/);
+      expect(outcome.blockNumber).toBe(1);
+      expect(json(outcome.payload)).toMatchObject({ changed: true, record: { reportNo: 'ST-1' } });
+      expect(await ledger.height()).toBe(2);
+      const stored = json(await ledger.evaluate(actors.enterpriseA, 'GetSelfTest', [`ST-${COMPANY_A}-ST-1`]));
+      expect(stored).toMatchObject({ reportNo: 'ST-1', anchor: { txId: outcome.txId } });
+    });
 
-  it('turns a refused query into a ContractError', async () => {
-    const ledger = await ledgerWithCompany();
+    it('turns a contract refusal into a ContractError with the domain code, and writes nothing', async () => {
+      const ledger = await ledgerWithCompany();
 
-    const error = await rejection(
-      ledger.evaluate(actors.enterpriseA, 'GetSelfTest', [`ST-${COMPANY_A}-nope`]),
-    );
+      const error = await rejection(ledger.submit(actors.enterpriseB, 'SubmitSelfTest', [selfTest('ST-1')]));
 
-    expect(error).toBeInstanceOf(ContractError);
-    expect((error as ContractError).kind).toBe('not-found');
-  });
+      expect(error).toBeInstanceOf(ContractError);
+      expect(error).toMatchObject({ code: 'ACCESS.COMPANY', kind: 'forbidden' });
+      expect((error as ContractError).transactionId).toMatch(/^[0-9a-f]{64}$/);
+      expect(await ledger.height()).toBe(1);
+    });
 
-  it('commits the first of two conflicting submits in one block and refuses the other as transient', async () => {
-    const ledger = await ledgerWithCompany({ blockMaxTransactions: 2, blockTimeoutMs: 5_000 });
+    it('turns a refused query into a ContractError', async () => {
+      const ledger = await ledgerWithCompany();
 
-    const results = await Promise.allSettled([
-      ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-9', { batchNo: 'L1' })]),
-      ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-9', { batchNo: 'L2' })]),
-    ]);
+      const error = await rejection(
+        ledger.evaluate(actors.enterpriseA, 'GetSelfTest', [`ST-${COMPANY_A}-nope`]),
+      );
 
-    const committed = results.filter(
-      (r): r is PromiseFulfilledResult<SubmitOutcome> => r.status === 'fulfilled',
-    );
-    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(committed).toHaveLength(1);
-    expect(refused).toHaveLength(1);
-    const error: unknown = refused[0]!.reason;
-    expect(error).toBeInstanceOf(TransientLedgerError);
-    expect(error).toMatchObject({ reason: 'mvcc-conflict' });
-    expect(await ledger.height()).toBe(2);
-    const [block] = await readBlocks(ledger, 1, 1);
-    expect(block!.events.map((event) => event.txId)).toEqual([committed[0]!.value.txId]);
-    const stored = json(await ledger.evaluate(actors.enterpriseA, 'GetSelfTest', [`ST-${COMPANY_A}-ST-9`]));
-    const winner = json(committed[0]!.value.payload) as { record: { batchNo: string } };
-    expect(stored).toMatchObject({ batchNo: winner.record.batchNo });
-  });
+      expect(error).toBeInstanceOf(ContractError);
+      expect((error as ContractError).kind).toBe('not-found');
+    });
 
-  it('refuses calls after close with LedgerUnavailableError', async () => {
-    const ledger = await ledgerWithCompany();
-    await ledger.close();
+    it('commits the first of two conflicting submits in one block and refuses the other as transient', async () => {
+      const ledger = await ledgerWithCompany({ blockMaxTransactions: 2, blockTimeoutMs: 5_000 });
 
-    await expect(
-      ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-1')]),
-    ).rejects.toBeInstanceOf(LedgerUnavailableError);
-    await expect(ledger.evaluate(actors.regulator, 'WhoAmI', [])).rejects.toBeInstanceOf(
-      LedgerUnavailableError,
-    );
-  });
-});
+      const results = await Promise.allSettled([
+        ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-9', { batchNo: 'L1' })]),
+        ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-9', { batchNo: 'L2' })]),
+      ]);
 
-describe('EmbeddedLedger — block cutting', () => {
-  it('cuts a block as soon as maxTransactions are queued', async () => {
-    const ledger = await ledgerWithCompany({ blockMaxTransactions: 4, blockTimeoutMs: 200 });
+      const committed = results.filter(
+        (r): r is PromiseFulfilledResult<SubmitOutcome> => r.status === 'fulfilled',
+      );
+      const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(committed).toHaveLength(1);
+      expect(refused).toHaveLength(1);
+      const error: unknown = refused[0]!.reason;
+      expect(error).toBeInstanceOf(TransientLedgerError);
+      expect(error).toMatchObject({ reason: 'mvcc-conflict' });
+      expect(await ledger.height()).toBe(2);
+      const [block] = await readBlocks(ledger, 1, 1);
+      expect(block!.events.map((event) => event.txId)).toEqual([committed[0]!.value.txId]);
+      const stored = json(await ledger.evaluate(actors.enterpriseA, 'GetSelfTest', [`ST-${COMPANY_A}-ST-9`]));
+      const winner = json(committed[0]!.value.payload) as { record: { batchNo: string } };
+      expect(stored).toMatchObject({ batchNo: winner.record.batchNo });
+    });
 
-    const outcomes = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest(`ST-${i}`)]),
-      ),
-    );
+    it('refuses calls after close with LedgerUnavailableError', async () => {
+      const ledger = await ledgerWithCompany();
+      await ledger.close();
 
-    const perBlock = new Map<number, number>();
-    for (const { blockNumber } of outcomes) perBlock.set(blockNumber, (perBlock.get(blockNumber) ?? 0) + 1);
-    expect([...perBlock]).toEqual([
-      [1, 4],
-      [2, 4],
-      [3, 2],
-    ]);
-  });
-
-  it('cuts a block of whatever is queued when the timeout runs out', async () => {
-    const ledger = await ledgerWithCompany({ blockMaxTransactions: 500, blockTimeoutMs: 25 });
-
-    const outcomes = await Promise.all(
-      Array.from({ length: 3 }, (_, i) =>
-        ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest(`ST-${i}`)]),
-      ),
-    );
-
-    expect(outcomes.map((outcome) => outcome.blockNumber)).toEqual([1, 1, 1]);
-    expect(await ledger.height()).toBe(2);
-  });
-
-  it('commits the queued transactions as a last block when it closes', async () => {
-    const ledger = await ledgerWithCompany({ blockTimeoutMs: 60_000 });
-
-    const pending = ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-1')]);
-    await ledger.close();
-
-    await expect(pending).resolves.toMatchObject({ blockNumber: 1 });
-    const reopened = await openLedger();
-    expect(await reopened.height()).toBe(2);
-  });
-});
-
-describe('EmbeddedLedger — durability', () => {
-  it('finds the same height, state, history and events after close and reopen', async () => {
-    const first = await ledgerWithCompany();
-    const submitted = await Promise.all(
-      ['ST-1', 'ST-2', 'ST-3'].map((no) =>
-        first.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest(no)]),
-      ),
-    );
-    const height = await first.height();
-    const eventsBefore = await readBlocks(first, 0, height);
-    await first.close();
-
-    const reopened = await openLedger();
-
-    expect(await reopened.height()).toBe(height);
-    expect(await readBlocks(reopened, 0, height)).toEqual(eventsBefore);
-    const history = json(
-      await reopened.evaluate(actors.regulator, 'GetHistory', [
-        'selftest',
-        JSON.stringify([`ST-${COMPANY_A}-ST-2`]),
-      ]),
-    );
-    expect(history).toMatchObject([{ txId: submitted[1]!.txId }]);
-    const next = await reopened.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-4')]);
-    expect(next.blockNumber).toBe(height);
-    await reopened.close();
-    expect(verifyChain(reopened.databaseFile)).toEqual({
-      ok: true,
-      height: height + 1,
-      headHash: expect.any(String) as string,
+      await expect(
+        ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-1')]),
+      ).rejects.toBeInstanceOf(LedgerUnavailableError);
+      await expect(ledger.evaluate(actors.regulator, 'WhoAmI', [])).rejects.toBeInstanceOf(
+        LedgerUnavailableError,
+      );
     });
   });
 
-  it('stores each block with its hash chained to the one before', async () => {
-    const ledger = await ledgerWithCompany();
-    await ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-1')]);
-    await ledger.close();
+  describe('EmbeddedLedger — block cutting', () => {
+    it('cuts a block as soon as maxTransactions are queued', async () => {
+      const ledger = await ledgerWithCompany({ blockMaxTransactions: 4, blockTimeoutMs: 200 });
 
-    const store = SqliteStateStore.open(ledger.databaseFile);
-    try {
-      const [zero, one] = [store.blockHeader(0)!, store.blockHeader(1)!];
-      expect(zero.previousHash).toBe('0'.repeat(64));
-      expect(one.previousHash).toBe(zero.hash);
-      expect(store.headHash).toBe(one.hash);
-    } finally {
-      store.close();
-    }
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest(`ST-${i}`)]),
+        ),
+      );
+
+      const perBlock = new Map<number, number>();
+      for (const { blockNumber } of outcomes) perBlock.set(blockNumber, (perBlock.get(blockNumber) ?? 0) + 1);
+      expect([...perBlock]).toEqual([
+        [1, 4],
+        [2, 4],
+        [3, 2],
+      ]);
+    });
+
+    it('cuts a block of whatever is queued when the timeout runs out', async () => {
+      const ledger = await ledgerWithCompany({ blockMaxTransactions: 500, blockTimeoutMs: 25 });
+
+      const outcomes = await Promise.all(
+        Array.from({ length: 3 }, (_, i) =>
+          ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest(`ST-${i}`)]),
+        ),
+      );
+
+      expect(outcomes.map((outcome) => outcome.blockNumber)).toEqual([1, 1, 1]);
+      expect(await ledger.height()).toBe(2);
+    });
+
+    it('commits the queued transactions as a last block when it closes', async () => {
+      const ledger = await ledgerWithCompany({ blockTimeoutMs: 60_000 });
+
+      const pending = ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-1')]);
+      await ledger.close();
+
+      await expect(pending).resolves.toMatchObject({ blockNumber: 1 });
+      const reopened = await openLedger();
+      expect(await reopened.height()).toBe(2);
+    });
   });
-});
 
-describe('EmbeddedLedger — committed events', () => {
-  it('re-delivers exactly the blocks after a checkpoint, then live ones, and ends on abort', async () => {
-    const ledger = await ledgerWithCompany();
-    const early = await ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-1')]);
-    const checkpoint = { nextBlock: await ledger.height() };
-    const controller = new AbortController();
-    const received: LedgerBlockEvents[] = [];
-    const reading = (async () => {
-      for await (const block of ledger.blocks(checkpoint, controller.signal)) {
-        received.push(block);
-        if (received.length === 2) controller.abort();
+  describe('EmbeddedLedger — durability', () => {
+    it('finds the same height, state, history and events after close and reopen', async () => {
+      const first = await ledgerWithCompany();
+      const submitted = await Promise.all(
+        ['ST-1', 'ST-2', 'ST-3'].map((no) =>
+          first.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest(no)]),
+        ),
+      );
+      const height = await first.height();
+      const eventsBefore = await readBlocks(first, 0, height);
+      await first.close();
+
+      const reopened = await openLedger();
+
+      expect(await reopened.height()).toBe(height);
+      expect(await readBlocks(reopened, 0, height)).toEqual(eventsBefore);
+      const history = json(
+        await reopened.evaluate(actors.regulator, 'GetHistory', [
+          'selftest',
+          JSON.stringify([`ST-${COMPANY_A}-ST-2`]),
+        ]),
+      );
+      expect(history).toMatchObject([{ txId: submitted[1]!.txId }]);
+      const next = await reopened.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-4')]);
+      expect(next.blockNumber).toBe(height);
+      await reopened.close();
+      expect(verifyChain(reopened.databaseFile)).toEqual({
+        ok: true,
+        height: height + 1,
+        headHash: expect.any(String) as string,
+      });
+    });
+
+    it('stores each block with its hash chained to the one before', async () => {
+      const ledger = await ledgerWithCompany();
+      await ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-1')]);
+      await ledger.close();
+
+      const store = SqliteStateStore.open(ledger.databaseFile);
+      try {
+        const [zero, one] = [store.blockHeader(0)!, store.blockHeader(1)!];
+        expect(zero.previousHash).toBe('0'.repeat(64));
+        expect(one.previousHash).toBe(zero.hash);
+        expect(store.headHash).toBe(one.hash);
+      } finally {
+        store.close();
       }
-    })();
-
-    const live = [
-      await ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-2')]),
-      await ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-3')]),
-    ];
-    await reading;
-
-    expect(received.map((block) => block.blockNumber)).toEqual([2, 3]);
-    expect(eventTxIds(received)).toEqual(live.map((outcome) => outcome.txId));
-    expect(eventTxIds(received)).not.toContain(early.txId);
-    expect(received[0]!.events[0]).toMatchObject({ blockNumber: 2, txIndex: 0, eventName: 'SubmitSelfTest' });
-    expect(json(received[0]!.events[0]!.payload)).toMatchObject({ id: `ST-${COMPANY_A}-ST-2` });
+    });
   });
 
-  it('ends a reader waiting for new blocks when its signal aborts', async () => {
-    const ledger = await ledgerWithCompany();
-    const controller = new AbortController();
-    const reading = collect(ledger.blocks({ nextBlock: 1 }, controller.signal));
-    await new Promise((resolve) => setImmediate(resolve));
+  describe('EmbeddedLedger — committed events', () => {
+    it('re-delivers exactly the blocks after a checkpoint, then live ones, and ends on abort', async () => {
+      const ledger = await ledgerWithCompany();
+      const early = await ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-1')]);
+      const checkpoint = { nextBlock: await ledger.height() };
+      const controller = new AbortController();
+      const received: LedgerBlockEvents[] = [];
+      const reading = (async () => {
+        for await (const block of ledger.blocks(checkpoint, controller.signal)) {
+          received.push(block);
+          if (received.length === 2) controller.abort();
+        }
+      })();
 
-    controller.abort();
+      const live = [
+        await ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-2')]),
+        await ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-3')]),
+      ];
+      await reading;
 
-    await expect(reading).resolves.toEqual([]);
-  });
+      expect(received.map((block) => block.blockNumber)).toEqual([2, 3]);
+      expect(eventTxIds(received)).toEqual(live.map((outcome) => outcome.txId));
+      expect(eventTxIds(received)).not.toContain(early.txId);
+      expect(received[0]!.events[0]).toMatchObject({
+        blockNumber: 2,
+        txIndex: 0,
+        eventName: 'SubmitSelfTest',
+      });
+      expect(json(received[0]!.events[0]!.payload)).toMatchObject({ id: `ST-${COMPANY_A}-ST-2` });
+    });
 
-  it('ends waiting readers when the ledger closes', async () => {
-    const ledger = await ledgerWithCompany();
-    const reading = collect(ledger.blocks({ nextBlock: 1 }, new AbortController().signal));
+    it('ends a reader waiting for new blocks when its signal aborts', async () => {
+      const ledger = await ledgerWithCompany();
+      const controller = new AbortController();
+      const reading = collect(ledger.blocks({ nextBlock: 1 }, controller.signal));
+      await new Promise((resolve) => setImmediate(resolve));
 
-    await ledger.close();
+      controller.abort();
 
-    await expect(reading).resolves.toEqual([]);
+      await expect(reading).resolves.toEqual([]);
+    });
+
+    it('ends waiting readers when the ledger closes', async () => {
+      const ledger = await ledgerWithCompany();
+      const reading = collect(ledger.blocks({ nextBlock: 1 }, new AbortController().signal));
+
+      await ledger.close();
+
+      await expect(reading).resolves.toEqual([]);
+    });
   });
 });

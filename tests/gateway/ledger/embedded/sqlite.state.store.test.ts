@@ -250,6 +250,31 @@ describe('SqliteStateStore — durability', () => {
     expect(mine.get('a')?.value.toString()).toBe('theirs');
   });
 
+  it('shows a read snapshot one committed state while another connection commits, and the latest after it', async () => {
+    const writer = openSqlite();
+    writer.applyBlock(batch(0, [put('a', 'one', 0)]));
+    const reader = SqliteStateStore.open(writer.file, { mustExist: true });
+
+    const seen = await reader.readSnapshot(async () => {
+      const before = reader.get('a')?.value.toString();
+      writer.applyBlock(batch(1, [put('a', 'two', 1), put('b', 'new', 1)]));
+      await Promise.resolve();
+      return { before, after: reader.get('a')?.value.toString(), b: reader.get('b'), height: reader.height };
+    });
+
+    expect(seen).toEqual({ before: 'one', after: 'one', b: undefined, height: 1 });
+    expect(reader.get('a')?.value.toString()).toBe('two');
+    await reader.readSnapshot(() => Promise.resolve());
+    expect(reader.height).toBe(2);
+    reader.close();
+  });
+
+  it('refuses to open a missing file for reading', () => {
+    expect(() => SqliteStateStore.open(path.join(dir.path, 'none.sqlite'), { mustExist: true })).toThrow(
+      LedgerStorageError,
+    );
+  });
+
   it('refuses writes after close', () => {
     const store = openSqlite();
     store.close();
