@@ -14,7 +14,9 @@
  * 4. **world state**: replaying the valid write sets (values and key metadata, with the committer's
  *    rules) gives exactly the state table — the same keys, values, versions and metadata. The replay
  *    keeps one SHA-256 digest per key in memory, so memory grows with the number of keys, and the
- *    time is linear in the size of the ledger.
+ *    time is linear in the size of the ledger;
+ * 5. **key numbers**: every state row names a key of the `keys` table (a history row that does not
+ *    is missing from check 3).
  *
  * Not checked: the validation codes themselves (MVCC is not re-run; the codes are covered by the
  * hashes), and the last block against an outside anchor — a file rewritten from some block to its end,
@@ -209,7 +211,8 @@ class HistoryCheck {
     this.#cursor = new Cursor(
       db
         .prepare<[], HistoryRow>(
-          'SELECT key, block_num, tx_num, tx_id, timestamp_ms, is_delete, value FROM history ORDER BY id',
+          `SELECT k.key, h.block_num, h.tx_num, h.tx_id, h.timestamp_ms, h.is_delete, h.value
+             FROM history h JOIN keys k ON k.id = h.key_id ORDER BY h.id`,
         )
         .iterate(),
     );
@@ -385,6 +388,17 @@ function walkBlocks(db: LedgerDatabase): Fault | { replay: StateReplay; headHash
   }
 }
 
+/** Check 5: the first state row (by block) whose key number names no key. */
+function orphanRow(db: LedgerDatabase): Fault | undefined {
+  const row = db
+    .prepare<[], { block: number }>(
+      `SELECT s.block_num AS block FROM state s LEFT JOIN keys k ON k.id = s.key_id
+        WHERE k.id IS NULL ORDER BY s.block_num LIMIT 1`,
+    )
+    .get();
+  return row === undefined ? undefined : { block: row.block, reason: 'a state row names no key' };
+}
+
 function check(db: LedgerDatabase): ChainVerification {
   const head = db.prepare<[], { top: number | null }>('SELECT max(number) AS top FROM blocks').get();
   const height = (head?.top ?? -1) + 1;
@@ -392,8 +406,16 @@ function check(db: LedgerDatabase): ChainVerification {
   if ('reason' in walked) {
     return { ok: false, height, firstBadBlock: walked.block, reason: walked.reason };
   }
+  const orphan = orphanRow(db);
+  if (orphan !== undefined) {
+    return { ok: false, height, firstBadBlock: orphan.block, reason: orphan.reason };
+  }
   const stateFault = walked.replay.compare(
-    db.prepare<[], StateRow>('SELECT key, value, block_num, tx_num, metadata FROM state').iterate(),
+    db
+      .prepare<[], StateRow>(
+        'SELECT k.key, s.value, s.block_num, s.tx_num, s.metadata FROM state s JOIN keys k ON k.id = s.key_id',
+      )
+      .iterate(),
   );
   if (stateFault !== undefined) {
     return { ok: false, height, firstBadBlock: stateFault.block, reason: stateFault.reason };

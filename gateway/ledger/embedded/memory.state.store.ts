@@ -37,6 +37,11 @@ export class MemoryStateStore implements VersionedStateStore {
     return this.#state.get(key);
   }
 
+  /** {@inheritDoc VersionedStateStore.versionOf} */
+  versionOf(key: string): Omit<VersionedValue, 'value'> | undefined {
+    return this.#state.get(key);
+  }
+
   /** {@inheritDoc VersionedStateStore.scan} */
   scan(startKey: string, endKey: string, limit = Number.POSITIVE_INFINITY): readonly VersionedKV[] {
     const results: VersionedKV[] = [];

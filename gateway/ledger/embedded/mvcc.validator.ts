@@ -22,7 +22,10 @@ import type { VersionedStateStore } from './state.store';
 export type UnvalidatedTransaction = Omit<TransactionRecord, 'validationCode' | 'txIndex'>;
 
 /** The committed data the validator reads. */
-export type CommittedStateReader = Pick<VersionedStateStore, 'get' | 'scan' | 'hasTransaction' | 'height'>;
+export type CommittedStateReader = Pick<
+  VersionedStateStore,
+  'get' | 'versionOf' | 'scan' | 'hasTransaction' | 'height'
+>;
 
 /** Status codes at or above this are a failed chaincode response, which no peer endorses. */
 const ERROR_THRESHOLD = 400;
@@ -42,6 +45,15 @@ class BlockUpdates {
 
   touches(key: string): boolean {
     return this.#pending.has(key);
+  }
+
+  /** The metadata a value write keeps: the key's current metadata, none once deleted. */
+  currentMetadata(key: string): StateMetadata | undefined {
+    const pending = this.#pending.get(key);
+    if (pending !== undefined) {
+      return pending.value === null ? undefined : pending.metadata;
+    }
+    return this.committed.versionOf(key)?.metadata;
   }
 
   current(key: string): { value: Buffer; metadata: StateMetadata } | undefined {
@@ -85,7 +97,7 @@ function readIsCurrent(read: KVRead, updates: BlockUpdates, committed: Committed
   if (updates.touches(read.key)) {
     return false;
   }
-  return sameVersion(committed.get(read.key)?.version ?? null, read.version);
+  return sameVersion(committed.versionOf(read.key)?.version ?? null, read.version);
 }
 
 /** Fabric's `rangeQueryResultsValidator`: the re-executed range must yield the same keys and versions. */
@@ -132,7 +144,7 @@ function applyWriteSet(
 ): void {
   for (const write of tx.writeSet.writes) {
     // A value write keeps the key's metadata (its endorsement policy) until it is changed or deleted.
-    const metadata = write.isDelete ? {} : (updates.current(write.key)?.metadata ?? {});
+    const metadata = write.isDelete ? {} : (updates.currentMetadata(write.key) ?? {});
     updates.set({ key: write.key, value: write.isDelete ? null : write.value, metadata, version });
     history.push({
       key: write.key,

@@ -4,10 +4,17 @@
  *
  * - `blocks(number, previous_hash, data_hash, hash, data)`: one row per block; `data` is the
  *   canonical encoding of its transactions (see `block.codec.ts`), hashes are lowercase hex.
- * - `state(key, value, block_num, tx_num, metadata)`: the world state; `(block_num, tx_num)` is the
+ * - `keys(id, key)`: every key ever written, numbered as keys are first written; a key keeps its
+ *   number after a delete.
+ * - `state(key_id, value, block_num, tx_num, metadata)`: the world state; `(block_num, tx_num)` is the
  *   key's version, `metadata` the JSON of sorted `[metakey, base64]` pairs or NULL when there is none.
- * - `history(id, key, block_num, tx_num, tx_id, timestamp_ms, is_delete, value)`: every committed
+ * - `history(id, key_id, block_num, tx_num, tx_id, timestamp_ms, is_delete, value)`: every committed
  *   write and delete; `id` grows in commit order.
+ *
+ * State and history point at `keys` by number rather than holding the key text, so that a block's
+ * new keys land at the end of both tables and of the history index: the only index a new key
+ * enters at a random place is `keys`' own. (Keyed by text, every block rewrote most pages of two
+ * text indexes, and SQLite writes whole pages to the WAL; that was most of a commit's cost.)
  * - `transactions(tx_id, block_num, tx_num)`: where each transaction id first appears (valid or not),
  *   for the DUPLICATE_TXID check.
  *
@@ -25,8 +32,8 @@ import { LedgerStorageError } from './storage.errors';
 /** The ledger file's name inside a data directory. */
 export const LEDGER_DATABASE_FILE = 'ledger.sqlite';
 
-/** `PRAGMA user_version` of the layout above. */
-export const SCHEMA_VERSION = 1;
+/** `PRAGMA user_version` of the layout above. Version 1 (keys as text in state and history) is migrated. */
+export const SCHEMA_VERSION = 2;
 
 /** The page size of a newly created ledger file, in bytes (SQLite's largest). */
 const PAGE_SIZE = 65_536;
@@ -52,7 +59,7 @@ export interface BlockRow {
   readonly data: Buffer;
 }
 
-/** A row of `state`. */
+/** A row of `state` as it is read, with its key's text joined from `keys`. */
 export interface StateRow {
   readonly key: string;
   readonly value: Buffer;
@@ -61,7 +68,7 @@ export interface StateRow {
   readonly metadata: string | null;
 }
 
-/** A row of `history`. */
+/** A row of `history` as it is read, with its key's text joined from `keys`. */
 export interface HistoryRow {
   readonly key: string;
   readonly block_num: number;
@@ -87,8 +94,12 @@ const SCHEMA = `
     hash TEXT NOT NULL,
     data BLOB NOT NULL
   );
+  CREATE TABLE keys (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE COLLATE BINARY
+  );
   CREATE TABLE state (
-    key TEXT NOT NULL UNIQUE COLLATE BINARY,
+    key_id INTEGER PRIMARY KEY REFERENCES keys (id),
     value BLOB NOT NULL,
     block_num INTEGER NOT NULL,
     tx_num INTEGER NOT NULL,
@@ -96,7 +107,7 @@ const SCHEMA = `
   );
   CREATE TABLE history (
     id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL COLLATE BINARY,
+    key_id INTEGER NOT NULL REFERENCES keys (id),
     block_num INTEGER NOT NULL,
     tx_num INTEGER NOT NULL,
     tx_id TEXT NOT NULL,
@@ -104,7 +115,7 @@ const SCHEMA = `
     is_delete INTEGER NOT NULL,
     value BLOB NOT NULL
   );
-  CREATE INDEX history_by_key ON history (key);
+  CREATE INDEX history_by_key ON history (key_id);
   CREATE TABLE transactions (
     tx_id TEXT PRIMARY KEY,
     block_num INTEGER NOT NULL,
@@ -127,6 +138,46 @@ function userVersion(db: LedgerDatabase): number {
     .parse(db.pragma('user_version', { simple: true }));
 }
 
+/**
+ * Version 1 → 2: state and history name their key by its number in `keys` instead of holding its
+ * text. Blocks and transaction ids are untouched, so every hash stays as it was.
+ */
+const MIGRATE_1_TO_2 = `
+  CREATE TABLE keys (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE COLLATE BINARY
+  );
+  INSERT INTO keys (key) SELECT key FROM history GROUP BY key ORDER BY min(id);
+  INSERT OR IGNORE INTO keys (key) SELECT key FROM state;
+  CREATE TABLE state_v2 (
+    key_id INTEGER PRIMARY KEY REFERENCES keys (id),
+    value BLOB NOT NULL,
+    block_num INTEGER NOT NULL,
+    tx_num INTEGER NOT NULL,
+    metadata TEXT
+  );
+  INSERT INTO state_v2 (key_id, value, block_num, tx_num, metadata)
+    SELECT k.id, s.value, s.block_num, s.tx_num, s.metadata FROM state s JOIN keys k ON k.key = s.key;
+  CREATE TABLE history_v2 (
+    id INTEGER PRIMARY KEY,
+    key_id INTEGER NOT NULL REFERENCES keys (id),
+    block_num INTEGER NOT NULL,
+    tx_num INTEGER NOT NULL,
+    tx_id TEXT NOT NULL,
+    timestamp_ms INTEGER NOT NULL,
+    is_delete INTEGER NOT NULL,
+    value BLOB NOT NULL
+  );
+  INSERT INTO history_v2 (id, key_id, block_num, tx_num, tx_id, timestamp_ms, is_delete, value)
+    SELECT h.id, k.id, h.block_num, h.tx_num, h.tx_id, h.timestamp_ms, h.is_delete, h.value
+      FROM history h JOIN keys k ON k.key = h.key ORDER BY h.id;
+  DROP TABLE state;
+  DROP TABLE history;
+  ALTER TABLE state_v2 RENAME TO state;
+  ALTER TABLE history_v2 RENAME TO history;
+  CREATE INDEX history_by_key ON history (key_id);
+`;
+
 function ensureSchema(db: LedgerDatabase, file: string, create: boolean): void {
   const version = userVersion(db);
   if (version === SCHEMA_VERSION) {
@@ -135,9 +186,18 @@ function ensureSchema(db: LedgerDatabase, file: string, create: boolean): void {
   if (version === 0 && !create) {
     throw new LedgerStorageError(`${file} is not a ledger file (no ledger schema)`, 'schema');
   }
+  if (version === 1 && create) {
+    db.transaction(() => {
+      db.exec(MIGRATE_1_TO_2);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }).immediate();
+    return;
+  }
   if (version !== 0) {
     throw new LedgerStorageError(
-      `${file} has ledger schema version ${version}; this code reads version ${SCHEMA_VERSION}`,
+      version === 1
+        ? `${file} has ledger schema version 1; start the service on it once to bring it to version ${SCHEMA_VERSION}`
+        : `${file} has ledger schema version ${version}; this code reads version ${SCHEMA_VERSION}`,
       'schema',
     );
   }

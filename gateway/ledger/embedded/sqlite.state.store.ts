@@ -68,18 +68,29 @@ function prepareStatements(db: LedgerDatabase) {
     commit: db.prepare('COMMIT'),
     head: db.prepare<[], HeadRow>('SELECT number, hash FROM blocks ORDER BY number DESC LIMIT 1'),
     get: db.prepare<[string], StateValueRow>(
-      'SELECT value, block_num, tx_num, metadata FROM state WHERE key = ?',
+      `SELECT s.value, s.block_num, s.tx_num, s.metadata
+         FROM keys k JOIN state s ON s.key_id = k.id WHERE k.key = ?`,
     ),
     scanTo: db.prepare<[string, string, number], StateRow>(
-      'SELECT key, value, block_num, tx_num, metadata FROM state WHERE key >= ? AND key < ? ORDER BY key LIMIT ?',
+      `SELECT k.key, s.value, s.block_num, s.tx_num, s.metadata
+         FROM keys k JOIN state s ON s.key_id = k.id
+        WHERE k.key >= ? AND k.key < ? ORDER BY k.key LIMIT ?`,
     ),
     scanFrom: db.prepare<[string, number], StateRow>(
-      'SELECT key, value, block_num, tx_num, metadata FROM state WHERE key >= ? ORDER BY key LIMIT ?',
+      `SELECT k.key, s.value, s.block_num, s.tx_num, s.metadata
+         FROM keys k JOIN state s ON s.key_id = k.id
+        WHERE k.key >= ? ORDER BY k.key LIMIT ?`,
     ),
     history: db.prepare<[string], HistoryRow>(
-      `SELECT key, block_num, tx_num, tx_id, timestamp_ms, is_delete, value
-         FROM history WHERE key = ? ORDER BY id DESC`,
+      `SELECT k.key, h.block_num, h.tx_num, h.tx_id, h.timestamp_ms, h.is_delete, h.value
+         FROM keys k JOIN history h ON h.key_id = k.id WHERE k.key = ? ORDER BY h.id DESC`,
     ),
+    versionOf: db.prepare<[string], Omit<StateValueRow, 'value'>>(
+      `SELECT s.block_num, s.tx_num, s.metadata
+         FROM keys k JOIN state s ON s.key_id = k.id WHERE k.key = ?`,
+    ),
+    keyId: db.prepare<[string], { id: number }>('SELECT id FROM keys WHERE key = ?'),
+    insertKey: db.prepare<[string]>('INSERT INTO keys (key) VALUES (?)'),
     hasTransaction: db.prepare<[string], { found: number }>(
       'SELECT 1 AS found FROM transactions WHERE tx_id = ?',
     ),
@@ -89,15 +100,15 @@ function prepareStatements(db: LedgerDatabase) {
     insertBlock: db.prepare<[number, string, string, string, Buffer]>(
       'INSERT INTO blocks (number, previous_hash, data_hash, hash, data) VALUES (?, ?, ?, ?, ?)',
     ),
-    upsertState: db.prepare<[string, Buffer, number, number, string | null]>(
-      `INSERT INTO state (key, value, block_num, tx_num, metadata) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET
+    upsertState: db.prepare<[number, Buffer, number, number, string | null]>(
+      `INSERT INTO state (key_id, value, block_num, tx_num, metadata) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (key_id) DO UPDATE SET
            value = excluded.value, block_num = excluded.block_num,
            tx_num = excluded.tx_num, metadata = excluded.metadata`,
     ),
-    deleteState: db.prepare<[string]>('DELETE FROM state WHERE key = ?'),
-    insertHistory: db.prepare<[string, number, number, string, number, number, Buffer]>(
-      `INSERT INTO history (key, block_num, tx_num, tx_id, timestamp_ms, is_delete, value)
+    deleteState: db.prepare<[number]>('DELETE FROM state WHERE key_id = ?'),
+    insertHistory: db.prepare<[number, number, number, string, number, number, Buffer]>(
+      `INSERT INTO history (key_id, block_num, tx_num, tx_id, timestamp_ms, is_delete, value)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     indexTransaction: db.prepare<[string, number, number]>(
@@ -157,16 +168,15 @@ export class SqliteStateStore implements VersionedStateStore {
 
   /**
    * Runs `work` inside one SQLite read transaction, so that every read it makes sees the same
-   * committed state even while another connection commits blocks. `work` must be the only user of
-   * this store until it settles (reads from other callers would join the snapshot).
+   * committed state even while another connection commits blocks (the snapshot is taken at the first
+   * read). `work` must be the only user of this store until it settles (reads from other callers
+   * would join the snapshot). `height` is not refreshed: it is this store's own writes' height.
    *
    * @throws SqliteError when the read transaction cannot start.
    */
   async readSnapshot<T>(work: () => Promise<T>): Promise<T> {
     this.#sql.begin.run();
     try {
-      // The first read fixes the snapshot; refresh the cached head so `height` matches it.
-      this.#refreshHead();
       return await work();
     } finally {
       this.#sql.commit.run();
@@ -187,6 +197,17 @@ export class SqliteStateStore implements VersionedStateStore {
   get(key: string): VersionedValue | undefined {
     const row = this.#sql.get.get(key);
     return row === undefined ? undefined : toVersionedValue(row);
+  }
+
+  /** {@inheritDoc VersionedStateStore.versionOf} */
+  versionOf(key: string): Omit<VersionedValue, 'value'> | undefined {
+    const row = this.#sql.versionOf.get(key);
+    return row === undefined
+      ? undefined
+      : {
+          version: { blockNum: row.block_num, txNum: row.tx_num },
+          metadata: decodeMetadataColumn(row.metadata),
+        };
   }
 
   /** {@inheritDoc VersionedStateStore.scan} */
@@ -282,12 +303,21 @@ export class SqliteStateStore implements VersionedStateStore {
     }
     const sql = this.#sql;
     sql.insertBlock.run(header.number, header.previousHash, header.dataHash, header.hash, data);
+    const keyIds = new Map<string, number>();
+    const keyId = (key: string): number => {
+      let id = keyIds.get(key) ?? sql.keyId.get(key)?.id;
+      if (id === undefined) {
+        id = Number(sql.insertKey.run(key).lastInsertRowid);
+      }
+      keyIds.set(key, id);
+      return id;
+    };
     for (const update of batch.updates) {
       if (update.value === null) {
-        sql.deleteState.run(update.key);
+        sql.deleteState.run(keyId(update.key));
       } else {
         sql.upsertState.run(
-          update.key,
+          keyId(update.key),
           update.value,
           update.version.blockNum,
           update.version.txNum,
@@ -297,7 +327,7 @@ export class SqliteStateStore implements VersionedStateStore {
     }
     for (const entry of batch.history) {
       sql.insertHistory.run(
-        entry.key,
+        keyId(entry.key),
         entry.version.blockNum,
         entry.version.txNum,
         entry.txId,

@@ -26,6 +26,12 @@ export interface VersionedStateStore {
   get(key: string): VersionedValue | undefined;
 
   /**
+   * The committed version and metadata of `key` without its value (what validation compares), or
+   * `undefined` when the key does not exist.
+   */
+  versionOf(key: string): Omit<VersionedValue, 'value'> | undefined;
+
+  /**
    * Committed keys in `[startKey, endKey)` in key order (`endKey` `''`: unbounded), at most `limit` of
    * them when given.
    */

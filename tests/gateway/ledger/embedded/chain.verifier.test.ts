@@ -106,7 +106,11 @@ describe('verifyChain — an untouched ledger', () => {
 
 describe('verifyChain — tampering', () => {
   it('catches a changed state value at the block that wrote it', () => {
-    tamper((db) => db.prepare(`UPDATE state SET value = ? WHERE key = 'd'`).run(Buffer.from('40')));
+    tamper((db) =>
+      db
+        .prepare(`UPDATE state SET value = ? WHERE key_id = (SELECT id FROM keys WHERE key = 'd')`)
+        .run(Buffer.from('40')),
+    );
 
     expect(verifyChain(file)).toMatchObject({
       ok: false,
@@ -117,13 +121,19 @@ describe('verifyChain — tampering', () => {
   });
 
   it('catches changed key metadata at the block that last wrote the key', () => {
-    tamper((db) => db.prepare(`UPDATE state SET metadata = NULL WHERE key = 'a'`).run());
+    tamper((db) =>
+      db
+        .prepare(`UPDATE state SET metadata = NULL WHERE key_id = (SELECT id FROM keys WHERE key = 'a')`)
+        .run(),
+    );
 
     expect(verifyChain(file)).toMatchObject({ ok: false, firstBadBlock: 3 });
   });
 
   it('catches a state row that was removed, or kept after its delete, or never written', () => {
-    tamper((db) => db.prepare(`DELETE FROM state WHERE key = 'e'`).run());
+    tamper((db) =>
+      db.prepare(`DELETE FROM state WHERE key_id = (SELECT id FROM keys WHERE key = 'e')`).run(),
+    );
     expect(verifyChain(file)).toMatchObject({
       ok: false,
       firstBadBlock: 5,
@@ -132,7 +142,9 @@ describe('verifyChain — tampering', () => {
 
     tamper((db) =>
       db
-        .prepare(`INSERT INTO state (key, value, block_num, tx_num) VALUES ('b', ?, 0, 1)`)
+        .prepare(
+          `INSERT INTO state (key_id, value, block_num, tx_num) VALUES ((SELECT id FROM keys WHERE key = 'b'), ?, 0, 1)`,
+        )
         .run(Buffer.from('2')),
     );
     expect(verifyChain(file)).toMatchObject({
@@ -141,12 +153,39 @@ describe('verifyChain — tampering', () => {
       reason: expect.stringContaining('deleted') as string,
     });
 
-    tamper((db) =>
-      db
-        .prepare(`INSERT INTO state (key, value, block_num, tx_num) VALUES ('zz', ?, 1, 0)`)
-        .run(Buffer.from('?')),
-    );
+    tamper((db) => {
+      db.prepare(`INSERT INTO keys (key) VALUES ('zz')`).run();
+      db.prepare(
+        `INSERT INTO state (key_id, value, block_num, tx_num) VALUES ((SELECT id FROM keys WHERE key = 'zz'), ?, 1, 0)`,
+      ).run(Buffer.from('?'));
+    });
     expect(verifyChain(file)).toMatchObject({ ok: false, firstBadBlock: 1 });
+  });
+
+  it('catches a state or history row whose key number names no key', () => {
+    // Someone editing the file can switch the foreign key checks off first.
+    tamper((db) => {
+      db.pragma('foreign_keys = OFF');
+      db.prepare(`INSERT INTO state (key_id, value, block_num, tx_num) VALUES (999, ?, 1, 0)`).run(
+        Buffer.from('?'),
+      );
+    });
+    expect(verifyChain(file)).toMatchObject({
+      ok: false,
+      firstBadBlock: 1,
+      reason: 'a state row names no key',
+    });
+
+    tamper((db) => db.prepare(`DELETE FROM state WHERE key_id = 999`).run());
+    tamper((db) => {
+      db.pragma('foreign_keys = OFF');
+      db.prepare(`UPDATE history SET key_id = 998 WHERE block_num = 2`).run();
+    });
+    expect(verifyChain(file)).toMatchObject({
+      ok: false,
+      firstBadBlock: 2,
+      reason: expect.stringContaining('history') as string,
+    });
   });
 
   it("catches a block's stored data changed, at that block", () => {
@@ -208,7 +247,11 @@ describe('verifyChain — tampering', () => {
 
   it('catches a changed key history entry at its block', () => {
     tamper((db) =>
-      db.prepare(`UPDATE history SET value = ? WHERE key = 'a' AND block_num = 3`).run(Buffer.from('9')),
+      db
+        .prepare(
+          `UPDATE history SET value = ? WHERE key_id = (SELECT id FROM keys WHERE key = 'a') AND block_num = 3`,
+        )
+        .run(Buffer.from('9')),
     );
 
     expect(verifyChain(file)).toMatchObject({

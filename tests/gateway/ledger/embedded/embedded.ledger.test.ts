@@ -100,7 +100,10 @@ describe.each(MODES)('with $name', ({ options }) => {
 
       expect(outcome.txId).toMatch(/^[0-9a-f]{64}$/);
       expect(outcome.blockNumber).toBe(1);
-      expect(json(outcome.payload)).toMatchObject({ changed: true, record: { reportNo: 'ST-1' } });
+      expect(json(outcome.payload)).toMatchObject({
+        changed: true,
+        record: { id: `ST-${COMPANY_A}-ST-1`, anchor: { txId: outcome.txId } },
+      });
       expect(await ledger.height()).toBe(2);
       const stored = json(await ledger.evaluate(actors.enterpriseA, 'GetSelfTest', [`ST-${COMPANY_A}-ST-1`]));
       expect(stored).toMatchObject({ reportNo: 'ST-1', anchor: { txId: outcome.txId } });
@@ -149,8 +152,8 @@ describe.each(MODES)('with $name', ({ options }) => {
       const [block] = await readBlocks(ledger, 1, 1);
       expect(block!.events.map((event) => event.txId)).toEqual([committed[0]!.value.txId]);
       const stored = json(await ledger.evaluate(actors.enterpriseA, 'GetSelfTest', [`ST-${COMPANY_A}-ST-9`]));
-      const winner = json(committed[0]!.value.payload) as { record: { batchNo: string } };
-      expect(stored).toMatchObject({ batchNo: winner.record.batchNo });
+      // The stored report is the winner's: its anchor names the committed transaction.
+      expect(stored).toMatchObject({ anchor: { txId: committed[0]!.value.txId } });
     });
 
     it('refuses calls after close with LedgerUnavailableError', async () => {

@@ -39,7 +39,10 @@ describe('EmbeddedLedger — simulation workers', () => {
       await expect(died).rejects.toBeInstanceOf(LedgerUnavailableError);
       await expect(died).rejects.toMatchObject({ retryAfterSeconds: expect.any(Number) as number });
       const outcome = await ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest('ST-1')]);
-      expect(json(outcome.payload)).toMatchObject({ changed: true, record: { reportNo: 'ST-1' } });
+      expect(json(outcome.payload)).toMatchObject({
+        changed: true,
+        record: { anchor: { txId: outcome.txId } },
+      });
       expect(await ledger.height()).toBe(2);
     } finally {
       await ledger.close();
