@@ -25,8 +25,9 @@ import { openTx, type Tx } from './tx.context';
 
 /**
  * The food-safety inspection contract. Every argument is a string (a JSON payload or an id)
- * parsed with zod inside; every write transaction returns `{ record, changed }` as JSON and
- * emits one chaincode event named after itself; reads return the record(s) as JSON.
+ * parsed with zod inside; every write transaction returns `{ record, changed }` as JSON (the report
+ * transactions a receipt `{ id, anchor }` as `record`) and emits one chaincode event named after
+ * itself; reads return the record(s) as JSON.
  *
  * A failure is thrown as an `Error` whose message is the JSON of a domain error
  * (`{"code":"ACCESS.ROLE","message":"…","details":[…]}`), so that a client on any ledger gets

@@ -17,7 +17,7 @@ import { OBJECT } from './ledger.keys';
 import { requireCompanyRecord } from './parties.tx';
 import { contentHash } from './record.hash';
 import { completeTaskBy } from './tasks.tx';
-import type { Tx, WriteResult } from './tx.context';
+import { receiptOf, type RecordReceipt, type Tx, type WriteResult } from './tx.context';
 
 /**
  * Self-test reports (自检报告) and official results (监督抽检结果). Each is written once under an
@@ -73,8 +73,8 @@ function conflict(kind: string, field: string, number: string): ConflictError {
   );
 }
 
-/** Records an enterprise's self-test report (enterprise role, own company only). */
-export async function submitSelfTest(tx: Tx, payload: string): Promise<WriteResult<SelfTestRecord>> {
+/** Records an enterprise's self-test report (enterprise role, own company only); answers its receipt. */
+export async function submitSelfTest(tx: Tx, payload: string): Promise<WriteResult<RecordReceipt>> {
   requireRole(tx.caller, 'SubmitSelfTest', 'enterprise');
   const input = parseJsonInput(selfTestInputSchema, payload, 'self-test report');
   requireCompany(tx.caller, 'SubmitSelfTest', input.companyId);
@@ -86,7 +86,7 @@ export async function submitSelfTest(tx: Tx, payload: string): Promise<WriteResu
   if (stored) {
     if (stored.inputHash !== inputHash) throw conflict('self-test report', 'reportNo', input.reportNo);
     tx.emit('SubmitSelfTest', { ...event, itemCodes: stored.items.map((i) => i.itemCode), changed: false });
-    return { record: stored, changed: false };
+    return { record: receiptOf(stored), changed: false };
   }
   const record: SelfTestRecord = {
     ...judgeSelfTest(input),
@@ -111,14 +111,14 @@ export async function submitSelfTest(tx: Tx, payload: string): Promise<WriteResu
     );
   }
   tx.emit('SubmitSelfTest', { ...event, itemCodes: record.items.map((i) => i.itemCode), changed: true });
-  return { record, changed: true };
+  return { record: receiptOf(record), changed: true };
 }
 
-/** Records a regulator's official result; a targeted result completes the task it answers. */
-export async function submitOfficialResult(
-  tx: Tx,
-  payload: string,
-): Promise<WriteResult<OfficialResultRecord>> {
+/**
+ * Records a regulator's official result; a targeted result completes the task it answers. Answers
+ * its receipt.
+ */
+export async function submitOfficialResult(tx: Tx, payload: string): Promise<WriteResult<RecordReceipt>> {
   requireRole(tx.caller, 'SubmitOfficialResult', 'regulator');
   const input = parseJsonInput(officialResultInputSchema, payload, 'official result');
   await requireCompanyRecord(tx, input.companyId);
@@ -145,7 +145,7 @@ export async function submitOfficialResult(
   };
   if (stored) {
     tx.emit('SubmitOfficialResult', { ...event, changed: false });
-    return { record: stored, changed: false };
+    return { record: receiptOf(stored), changed: false };
   }
   await tx.state.put(OBJECT.officialResult, [id], record);
   for (const item of record.items) {
@@ -178,7 +178,7 @@ export async function submitOfficialResult(
   );
   if (record.taskId !== undefined) await completeTaskBy(tx, record.taskId, record);
   tx.emit('SubmitOfficialResult', { ...event, changed: true });
-  return { record, changed: true };
+  return { record: receiptOf(record), changed: true };
 }
 
 /** A self-test report, for its company or a regulator. */

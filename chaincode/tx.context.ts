@@ -43,3 +43,18 @@ export interface WriteResult<T> {
   readonly record: T;
   readonly changed: boolean;
 }
+
+/**
+ * What the report transactions, the ledger's high-volume writes, return in place of the whole
+ * record: its id and anchor. A response payload is carried in every endorsement and stored in the
+ * block, so it is kept small; `GetSelfTest` / `GetOfficialResult` read the record itself.
+ */
+export interface RecordReceipt {
+  readonly id: string;
+  readonly anchor: Anchor;
+}
+
+/** The receipt of a stored record. */
+export function receiptOf(record: { readonly id: string; readonly anchor: Anchor }): RecordReceipt {
+  return { id: record.id, anchor: record.anchor };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { OfficialResultRecord, SelfTestRecord } from '../../src/records/ledger.records';
+import type { Anchor, OfficialResultRecord, SelfTestRecord } from '../../src/records/ledger.records';
 import { officialResultInputSchema, selfTestInputSchema } from '../../src/records/report.schema';
 import { ackReply, ackResponses, jsonReply, type ApiRoute } from './api.route';
 import { anchoredRecordSchema, recordView } from './api.schemas';
@@ -22,6 +22,12 @@ const idParamsSchema = z.object({
 });
 
 /** The report routes of DESIGN §7. */
+/** What the report transactions answer: the stored record's id and anchor, not the record. */
+interface ReportReceipt {
+  readonly id: string;
+  readonly anchor: Anchor;
+}
+
 export function reportRoutes(ctx: RouteContext): ApiRoute[] {
   return [
     {
@@ -38,7 +44,7 @@ export function reportRoutes(ctx: RouteContext): ApiRoute[] {
       handle: async (req, principal) => {
         const input = parseBody(req, selfTestInputSchema, 'self-test report');
         requireCompany(principal, input.companyId, 'SubmitSelfTest');
-        const outcome = await ctx.ledger.write<SelfTestRecord>(
+        const outcome = await ctx.ledger.write<ReportReceipt>(
           principal.ledger,
           'SubmitSelfTest',
           jsonBodyOf(req),
@@ -59,7 +65,7 @@ export function reportRoutes(ctx: RouteContext): ApiRoute[] {
       errors: [400, 403, 404, 409, 413, 503],
       handle: async (req, principal) => {
         parseBody(req, officialResultInputSchema, 'official result');
-        const outcome = await ctx.ledger.write<OfficialResultRecord>(
+        const outcome = await ctx.ledger.write<ReportReceipt>(
           principal.ledger,
           'SubmitOfficialResult',
           jsonBodyOf(req),

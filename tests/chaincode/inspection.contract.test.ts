@@ -8,6 +8,7 @@ import type {
   SelfTestRecord,
 } from '../../src/records/ledger.records';
 import type { DrawVerification } from '../../src/draw/draw.verification';
+import type { RecordReceipt } from '../../chaincode/tx.context';
 import { claimFor } from './deviation.claims';
 import { COMPANY_A, COMPANY_B, REGION_A, TestLedger, leekOfficial, leekSelfTest } from './ledger.fixture';
 
@@ -30,35 +31,37 @@ describe('InspectionContract', () => {
   describe('reports', () => {
     it('judges procymidone in leek against 0.2 mg/kg before 2023-05-11 and 5 mg/kg from that day', async () => {
       const item = [{ itemCode: 'procymidone', value: 0.5, unit: 'mg/kg', verdict: 'pass' }];
-      const before = await ledger.submit<Written<OfficialResultRecord>>(
+      const before = await ledger.submit<Written<RecordReceipt>>(
         'regulator',
         'SubmitOfficialResult',
         leekOfficial({ samplingNo: 'DC23-0510', sampledAt: '2023-05-10T09:00:00+08:00' }, item),
       );
-      const from = await ledger.submit<Written<OfficialResultRecord>>(
+      const from = await ledger.submit<Written<RecordReceipt>>(
         'regulator',
         'SubmitOfficialResult',
         leekOfficial({ samplingNo: 'DC23-0511', sampledAt: '2023-05-11T09:00:00+08:00' }, item),
       );
-      expect(before.record.items[0]!.judgement).toMatchObject({
+      const stored = async (id: string) =>
+        ledger.evaluate<OfficialResultRecord>('regulator', 'GetOfficialResult', id);
+      expect((await stored(before.record.id)).items[0]!.judgement).toMatchObject({
         verdict: 'fail',
         limit: '0.2',
         basis: 'GB 2763-2021',
       });
-      expect(from.record.items[0]!.judgement).toMatchObject({
+      expect((await stored(from.record.id)).items[0]!.judgement).toMatchObject({
         verdict: 'pass',
         limit: '5',
         basis: 'GB 2763.1-2022',
       });
     });
 
-    it('returns the stored report for an identical re-post and refuses a different one under the same number', async () => {
-      const first = await ledger.submit<Written<SelfTestRecord>>(
+    it('answers a receipt of the stored report for an identical re-post and refuses a different one under the same number', async () => {
+      const first = await ledger.submit<Written<RecordReceipt>>(
         'enterpriseA',
         'SubmitSelfTest',
         leekSelfTest(),
       );
-      const again = await ledger.submit<Written<SelfTestRecord>>(
+      const again = await ledger.submit<Written<RecordReceipt>>(
         'enterpriseA',
         'SubmitSelfTest',
         leekSelfTest(),
@@ -69,7 +72,7 @@ describe('InspectionContract', () => {
         leekSelfTest({}, [{ itemCode: 'procymidone', value: 0.7, unit: 'mg/kg', verdict: 'pass' }]),
       );
 
-      expect(first).toMatchObject({ changed: true, record: { id: SELF_ID } });
+      expect(first).toEqual({ changed: true, record: { id: SELF_ID, anchor: expect.any(Object) as object } });
       expect(again.changed).toBe(false);
       expect(again.record.anchor.txId).toBe(first.record.anchor.txId);
       expect(conflict.code).toBe('REPORT.CONFLICT');
@@ -79,7 +82,7 @@ describe('InspectionContract', () => {
     });
 
     it('records who wrote a report and when, from the transaction itself', async () => {
-      const { record } = await ledger.submit<Written<SelfTestRecord>>(
+      const { record } = await ledger.submit<Written<RecordReceipt>>(
         'enterpriseA',
         'SubmitSelfTest',
         leekSelfTest(),
