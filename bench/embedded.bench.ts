@@ -26,14 +26,18 @@ interface Setup {
   close(): Promise<void>;
 }
 
-async function setup(companyCount: number, blockTimeoutMs: number): Promise<Setup> {
+async function setup(
+  companyCount: number,
+  blockTimeoutMs: number,
+  simulationWorkers: number,
+): Promise<Setup> {
   const { dir, remove } = tempDir('fic-bench-');
   const synchronous = process.env.BENCH_SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL';
   const ledger = await EmbeddedLedger.open({
     dataDir: dir,
     synchronous,
     blockTimeoutMs,
-    simulationWorkers: Number(process.env.BENCH_SIMULATION_WORKERS ?? 1),
+    simulationWorkers,
     simulationWorkerScript: path.join(__dirname, '../gateway/ledger/embedded/simulation.worker.js'),
   });
   const issuer = new EmbeddedIdentityIssuer();
@@ -83,8 +87,12 @@ async function caughtUp(s: Setup): Promise<void> {
 }
 
 /** Reports/s through the LedgerPort with matching keeping up, and the bare SQLite baseline. */
-export async function benchIngest(reports: number, concurrency: number): Promise<Record<string, number>> {
-  const s = await setup(20, Number(process.env.BENCH_BLOCK_TIMEOUT_MS ?? 10));
+export async function benchIngest(
+  reports: number,
+  concurrency: number,
+  simulationWorkers: number,
+): Promise<Record<string, number>> {
+  const s = await setup(20, Number(process.env.BENCH_BLOCK_TIMEOUT_MS ?? 10), simulationWorkers);
   s.consumer.start();
   const started = process.hrtime.bigint();
   await pool(reports, concurrency, async (n) => {
@@ -123,6 +131,7 @@ export async function benchIngest(reports: number, concurrency: number): Promise
   return {
     reports,
     concurrency,
+    simulationWorkers,
     embeddedReportsPerSecond: Math.round(embeddedRate),
     bareSqliteReportsPerSecond: Math.round(bareRate),
     ratio: Number((embeddedRate / bareRate).toFixed(4)),
@@ -143,7 +152,7 @@ interface MatchingFigures {
 export async function benchMatching(itemResults: number, samples: number): Promise<MatchingFigures> {
   const reports = itemResults / 5;
   const products = reports / 10;
-  const s = await setup(100, 0);
+  const s = await setup(100, 0, 0);
   const fillStarted = process.hrtime.bigint();
   await pool(reports, 256, async (n) => {
     const product = n % products;
@@ -180,8 +189,19 @@ export async function benchMatching(itemResults: number, samples: number): Promi
 
 async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
-  if (which === 'all' || which === 'ingest')
-    report('embedded-ingest', await benchIngest(Number(process.env.BENCH_REPORTS ?? 20000), 256));
+  if (which === 'all' || which === 'ingest') {
+    // The service's default (the contract on the ledger thread), then with one simulation worker.
+    for (const workers of [0, 1]) {
+      report(
+        'embedded-ingest',
+        await benchIngest(
+          Number(process.env.BENCH_REPORTS ?? 20000),
+          Number(process.env.BENCH_CONCURRENCY ?? 256),
+          workers,
+        ),
+      );
+    }
+  }
   if (which === 'all' || which === 'matching') {
     const small = await benchMatching(100_000, 200);
     const large = await benchMatching(Number(process.env.BENCH_LARGE ?? 1_000_000), 200);

@@ -19,7 +19,7 @@ const envSchema = z.object({
   BLOCK_MAX_TX: intFromEnv(500, 1, 10000),
   BLOCK_TIMEOUT_MS: intFromEnv(10, 0, 10000),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
-  SIMULATION_WORKERS: intFromEnv(1, 0, 64),
+  SIMULATION_WORKERS: intFromEnv(0, 0, 64),
   RESOLVER_BASE: z.url().optional(),
   FABRIC_GATEWAY_CONFIG: z.string().min(1).default('network/run/gateway.json'),
 });

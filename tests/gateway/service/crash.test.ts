@@ -32,6 +32,8 @@ function start(dataDir: string): Promise<Running> {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       BLOCK_TIMEOUT_MS: '5',
+      // Killed with its contract running in a worker thread: the kill takes every thread at once.
+      SIMULATION_WORKERS: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -26,7 +26,8 @@ describe('the core loop on the embedded ledger', () => {
   let harness: Harness;
 
   beforeAll(async () => {
-    harness = await startHarness();
+    // The contract in a simulation worker here; the other service suites run it on the main thread.
+    harness = await startHarness({ SIMULATION_WORKERS: '1' });
     await runSteps(harness.baseUrl, harness.tokens, DEMO_STEPS);
     await waitForCatchUp(harness.baseUrl);
     outcomes = [await outcomeOf(harness.baseUrl, harness.tokens)];

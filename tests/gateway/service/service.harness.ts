@@ -32,7 +32,7 @@ export async function startHarness(
     SQLITE_SYNCHRONOUS: 'NORMAL',
     ...env,
   });
-  // The contract runs in a simulation worker, as in production (SIMULATION_WORKERS defaults to 1).
+  // With SIMULATION_WORKERS set, the contract runs in a worker thread started from the build.
   const service = await startService(config, createLogger('silent'), {
     simulationWorkerScript: builtSimulationWorker(),
   });
