@@ -4,24 +4,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 
+import { REDACTED_PATHS } from '../logging/logger';
+
 /**
  * Request logs (DESIGN §8): one structured line per request with its request id, and a static
  * redaction list so that tokens, cookies, keys and certificates never reach a log.
  */
-
-/** What is never logged. */
-export const REDACTED_PATHS: readonly string[] = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["idempotency-key"]',
-  'res.headers["set-cookie"]',
-  ...['privateKey', 'certificate', 'token'].flatMap((field) => [
-    field,
-    `*.${field}`,
-    `*.*.${field}`,
-    `*.*.*.${field}`,
-  ]),
-];
 
 /** Incoming request ids are honoured when they look like ids, so that they cannot forge log lines. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -40,7 +28,8 @@ function levelOf(_req: IncomingMessage, res: ServerResponse, error?: Error): 'er
 }
 
 /**
- * The pino-http middleware over a child of `logger` that redacts {@link REDACTED_PATHS}.
+ * The pino-http middleware over a child of `logger` that redacts {@link REDACTED_PATHS}, whatever
+ * logger it is given.
  *
  * @example
  * app.use(requestLogger(logger.child({ module: 'http' })));

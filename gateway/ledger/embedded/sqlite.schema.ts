@@ -86,26 +86,24 @@ export interface TransactionIndexRow {
   readonly tx_num: number;
 }
 
-const SCHEMA = `
-  CREATE TABLE blocks (
-    number INTEGER PRIMARY KEY,
-    previous_hash TEXT NOT NULL,
-    data_hash TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    data BLOB NOT NULL
-  );
+// The version 2 tables, named so that the migration from version 1 can build them beside the old ones.
+const KEYS_TABLE = `
   CREATE TABLE keys (
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE COLLATE BINARY
-  );
-  CREATE TABLE state (
+  );`;
+
+const stateTable = (name: string): string => `
+  CREATE TABLE ${name} (
     key_id INTEGER PRIMARY KEY REFERENCES keys (id),
     value BLOB NOT NULL,
     block_num INTEGER NOT NULL,
     tx_num INTEGER NOT NULL,
     metadata TEXT
-  );
-  CREATE TABLE history (
+  );`;
+
+const historyTable = (name: string): string => `
+  CREATE TABLE ${name} (
     id INTEGER PRIMARY KEY,
     key_id INTEGER NOT NULL REFERENCES keys (id),
     block_num INTEGER NOT NULL,
@@ -114,8 +112,22 @@ const SCHEMA = `
     timestamp_ms INTEGER NOT NULL,
     is_delete INTEGER NOT NULL,
     value BLOB NOT NULL
+  );`;
+
+const HISTORY_INDEX = 'CREATE INDEX history_by_key ON history (key_id);';
+
+const SCHEMA = `
+  CREATE TABLE blocks (
+    number INTEGER PRIMARY KEY,
+    previous_hash TEXT NOT NULL,
+    data_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    data BLOB NOT NULL
   );
-  CREATE INDEX history_by_key ON history (key_id);
+  ${KEYS_TABLE}
+  ${stateTable('state')}
+  ${historyTable('history')}
+  ${HISTORY_INDEX}
   CREATE TABLE transactions (
     tx_id TEXT PRIMARY KEY,
     block_num INTEGER NOT NULL,
@@ -143,31 +155,13 @@ function userVersion(db: LedgerDatabase): number {
  * text. Blocks and transaction ids are untouched, so every hash stays as it was.
  */
 const MIGRATE_1_TO_2 = `
-  CREATE TABLE keys (
-    id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE COLLATE BINARY
-  );
+  ${KEYS_TABLE}
   INSERT INTO keys (key) SELECT key FROM history GROUP BY key ORDER BY min(id);
   INSERT OR IGNORE INTO keys (key) SELECT key FROM state;
-  CREATE TABLE state_v2 (
-    key_id INTEGER PRIMARY KEY REFERENCES keys (id),
-    value BLOB NOT NULL,
-    block_num INTEGER NOT NULL,
-    tx_num INTEGER NOT NULL,
-    metadata TEXT
-  );
+  ${stateTable('state_v2')}
   INSERT INTO state_v2 (key_id, value, block_num, tx_num, metadata)
     SELECT k.id, s.value, s.block_num, s.tx_num, s.metadata FROM state s JOIN keys k ON k.key = s.key;
-  CREATE TABLE history_v2 (
-    id INTEGER PRIMARY KEY,
-    key_id INTEGER NOT NULL REFERENCES keys (id),
-    block_num INTEGER NOT NULL,
-    tx_num INTEGER NOT NULL,
-    tx_id TEXT NOT NULL,
-    timestamp_ms INTEGER NOT NULL,
-    is_delete INTEGER NOT NULL,
-    value BLOB NOT NULL
-  );
+  ${historyTable('history_v2')}
   INSERT INTO history_v2 (id, key_id, block_num, tx_num, tx_id, timestamp_ms, is_delete, value)
     SELECT h.id, k.id, h.block_num, h.tx_num, h.tx_id, h.timestamp_ms, h.is_delete, h.value
       FROM history h JOIN keys k ON k.key = h.key ORDER BY h.id;
@@ -175,7 +169,7 @@ const MIGRATE_1_TO_2 = `
   DROP TABLE history;
   ALTER TABLE state_v2 RENAME TO state;
   ALTER TABLE history_v2 RENAME TO history;
-  CREATE INDEX history_by_key ON history (key_id);
+  ${HISTORY_INDEX}
 `;
 
 function ensureSchema(db: LedgerDatabase, file: string, create: boolean): void {

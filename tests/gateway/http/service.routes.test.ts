@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 
 import { healthViewSchema, statusViewSchema } from '../../../gateway/http/api.schemas';
-import { REDACTED_PATHS } from '../../../gateway/http/request.logging';
+import { REDACTED_PATHS } from '../../../gateway/logging/logger';
 import { LedgerUnavailableError } from '../../../gateway/ledger/ledger.errors';
 import { leekSelfTest } from '../../chaincode/ledger.fixture';
 import { errorOf, expectStatus, seedParties, startHarness, type Harness } from './api.harness';
