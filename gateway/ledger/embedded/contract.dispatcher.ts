@@ -8,7 +8,7 @@
 import type { ChaincodeInterface, ChaincodeStub } from 'fabric-shim';
 import { createChaincode, type ChaincodeInfo, type ContractClass } from '../../../chaincode/shim.binding';
 import { memoizeShimCertificateParsing } from './certificate.memo';
-import { gateShimLoggers } from './shim.loggers';
+import { gateShimLoggers, silenceShimLoggers } from './shim.loggers';
 
 export type { ChaincodeInfo, ContractClass };
 
@@ -67,9 +67,11 @@ export class ContractDispatcher {
    * @throws when a class is not a fabric-contract-api `Contract`.
    */
   constructor(contracts: readonly ContractClass[], info: ChaincodeInfo = {}) {
-    // Both only remove repeated work of the shim in this process; see their modules for why.
+    // The first two only remove repeated work of the shim in this process, the third keeps its
+    // unstructured lines out of the service's log; see their modules for why.
     memoizeShimCertificateParsing();
     gateShimLoggers();
+    silenceShimLoggers();
     this.#chaincode = createChaincode(contracts, info);
   }
 

@@ -26,6 +26,7 @@ const CONTRACT_API_LOGGERS = ['./lib/jsontransactionserializer.js', './lib/contr
 
 interface LevelledLogger {
   readonly levels: Record<string, number>;
+  silent?: boolean;
   isLevelEnabled(level: string): boolean;
   [method: string]: unknown;
 }
@@ -61,17 +62,32 @@ function contractApiLogger(name: string): unknown {
   return typeof getLogger === 'function' ? (getLogger as (n: string) => unknown)(name) : undefined;
 }
 
+function transactionPathLoggers(): LevelledLogger[] {
+  const loggers: unknown[] = [
+    ...SHIM_LOGGERS.map((name) => newLogger(name)),
+    ...CONTRACT_API_LOGGERS.map(contractApiLogger),
+  ];
+  return loggers.filter(isLevelledLogger);
+}
+
 let installed = false;
 
 /** Gates the transaction-path loggers of fabric-shim and fabric-contract-api by level. Idempotent. */
 export function gateShimLoggers(): void {
   if (installed) return;
-  const loggers: unknown[] = [
-    ...SHIM_LOGGERS.map((name) => newLogger(name)),
-    ...CONTRACT_API_LOGGERS.map(contractApiLogger),
-  ];
-  for (const logger of loggers) {
-    if (isLevelledLogger(logger)) gate(logger);
-  }
+  transactionPathLoggers().forEach(gate);
   installed = true;
+}
+
+/**
+ * Keeps the transaction-path loggers of fabric-shim and fabric-contract-api off the console in the
+ * embedded peer. They print every contract refusal (a 403 or 404 of the API) as an unstructured
+ * winston line at error level into the service's stream of pino JSON; the refusal reaches the caller
+ * as a ContractError and the request log records it. The chaincode server (`chaincode/main.ts`) does
+ * not call this: on a real peer those lines are the chaincode's own log.
+ */
+export function silenceShimLoggers(): void {
+  for (const logger of transactionPathLoggers()) {
+    logger.silent = true;
+  }
 }

@@ -1,6 +1,8 @@
 import { newLogger } from 'fabric-shim';
 
+import { ContractDispatcher } from '../../../../gateway/ledger/embedded/contract.dispatcher';
 import { gateShimLoggers } from '../../../../gateway/ledger/embedded/shim.loggers';
+import { InspectionContract } from '../../../../chaincode/inspection.contract';
 
 describe('gateShimLoggers', () => {
   const logger = newLogger('contracts-spi/chaincodefromcontract.js');
@@ -30,5 +32,16 @@ describe('gateShimLoggers', () => {
 
     logger.debug('now wanted');
     expect(write).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps contract refusals off the console once the embedded peer has a dispatcher', () => {
+    new ContractDispatcher([InspectionContract]);
+    logger.level = 'error';
+    const printed = logger.transports.map((transport) => jest.spyOn(transport, 'log'));
+
+    logger.error('refused');
+
+    expect(printed.length).toBeGreaterThan(0);
+    for (const spy of printed) expect(spy).not.toHaveBeenCalled();
   });
 });
