@@ -55,8 +55,6 @@ export interface ProposalOptions {
   readonly transient?: Readonly<Record<string, Uint8Array>>;
 }
 
-export type { Simulation };
-
 /** The outcome of one transaction in a committed block. */
 export interface CommittedTransaction {
   readonly txId: string;
@@ -141,8 +139,8 @@ export class PeerSimulator {
   /** The MSP of this peer. */
   readonly peerMspId: string;
 
-  readonly #scope: EndorsementScope;
-  readonly #endorser: Endorser | undefined;
+  /** Simulates a proposal: on the given endorser, or here under the commit lock. */
+  readonly #endorse: (proposal: Proposal) => Promise<Simulation>;
   readonly #store: VersionedStateStore;
   readonly #clock: () => Date;
   readonly #txIdFactory: () => string;
@@ -155,20 +153,27 @@ export class PeerSimulator {
    * @param contracts - the contract classes of the chaincode; the first is the default contract
    *   unless one is decorated `@Default()`.
    * @param options - channel, chaincode name and the injected parts.
-   * @throws when a class is not a fabric-contract-api `Contract`.
+   * @throws when a class is not a fabric-contract-api `Contract` (checked here only when this peer
+   *   simulates itself; with an `endorser`, the endorser runs the contracts).
    */
   constructor(contracts: readonly ContractClass[], options: PeerSimulatorOptions) {
     this.channel = options.channel;
     this.chaincodeName = options.chaincodeName;
     this.peerMspId = options.peerMspId ?? 'EmbeddedMSP';
     this.#store = options.store ?? new MemoryStateStore();
-    this.#scope = {
-      dispatcher: new ContractDispatcher(contracts, options.info),
-      reader: this.#store,
-      channel: this.channel,
-      peerMspId: this.peerMspId,
-    };
-    this.#endorser = options.endorser;
+    const { endorser } = options;
+    if (endorser === undefined) {
+      const scope: EndorsementScope = {
+        dispatcher: new ContractDispatcher(contracts, options.info),
+        reader: this.#store,
+        channel: this.channel,
+        peerMspId: this.peerMspId,
+      };
+      this.#endorse = (proposal) => this.#lock.shared(() => endorseProposal(scope, proposal));
+    } else {
+      // Each worker simulation runs in its own SQLite read transaction: a snapshot without the lock.
+      this.#endorse = (proposal) => endorser.simulate(proposal);
+    }
     this.#clock = options.clock ?? (() => new Date());
     this.#txIdFactory = options.txIdFactory ?? randomTxId;
     this.#onListenerError = options.onListenerError ?? warnListenerError;
@@ -208,11 +213,7 @@ export class PeerSimulator {
       args: [...args],
       transient: new Map(Object.entries(options.transient ?? {})),
     };
-    if (this.#endorser !== undefined) {
-      // Each worker simulation runs in its own SQLite read transaction: a snapshot without the lock.
-      return this.#endorser.simulate(proposal);
-    }
-    return this.#lock.shared(() => endorseProposal(this.#scope, proposal));
+    return this.#endorse(proposal);
   }
 
   /**

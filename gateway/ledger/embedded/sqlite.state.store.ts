@@ -145,9 +145,9 @@ export class SqliteStateStore implements VersionedStateStore {
     this.file = file;
     this.#db = db;
     this.#sql = prepareStatements(db);
-    this.#height = 0;
-    this.#headHash = GENESIS_PREVIOUS_HASH;
-    this.#refreshHead();
+    const head = this.#sql.head.get();
+    this.#height = head === undefined ? 0 : head.number + 1;
+    this.#headHash = head?.hash ?? GENESIS_PREVIOUS_HASH;
     const apply = db.transaction((batch: BlockCommitBatch, header: BlockHeader, data: Buffer) => {
       this.#write(batch, header, data);
     });
@@ -339,12 +339,6 @@ export class SqliteStateStore implements VersionedStateStore {
     for (const tx of batch.block.transactions) {
       sql.indexTransaction.run(tx.txId, batch.block.number, tx.txIndex);
     }
-  }
-
-  #refreshHead(): void {
-    const head = this.#sql.head.get();
-    this.#height = head === undefined ? 0 : head.number + 1;
-    this.#headHash = head?.hash ?? GENESIS_PREVIOUS_HASH;
   }
 
   #remember(block: BlockRecord): void {
