@@ -42,6 +42,11 @@ export class MemoryStateStore implements VersionedStateStore {
     return this.#state.get(key);
   }
 
+  /** {@inheritDoc VersionedStateStore.readConsistently} Memory reads need no transaction. */
+  readConsistently<T>(work: () => T): T {
+    return work();
+  }
+
   /** {@inheritDoc VersionedStateStore.scan} */
   scan(startKey: string, endKey: string, limit = Number.POSITIVE_INFINITY): readonly VersionedKV[] {
     const results: VersionedKV[] = [];

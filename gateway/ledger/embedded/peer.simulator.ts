@@ -230,7 +230,7 @@ export class PeerSimulator {
       throw new RangeError('a block needs at least one transaction');
     }
     const block = await this.#lock.exclusive(() => {
-      const batch = validateBlock(this.#store, simulations);
+      const batch = this.#store.readConsistently(() => validateBlock(this.#store, simulations));
       this.#store.applyBlock(batch);
       return batch.block;
     });

@@ -183,6 +183,25 @@ export class SqliteStateStore implements VersionedStateStore {
     }
   }
 
+  /**
+   * {@inheritDoc VersionedStateStore.readConsistently}
+   *
+   * Inside {@link readSnapshot} (a worker's proposal) the reads join that snapshot instead.
+   *
+   * @throws SqliteError when the read transaction cannot start.
+   */
+  readConsistently<T>(work: () => T): T {
+    if (this.#db.inTransaction) {
+      return work();
+    }
+    this.#sql.begin.run();
+    try {
+      return work();
+    } finally {
+      this.#sql.commit.run();
+    }
+  }
+
   /** {@inheritDoc VersionedStateStore.height} */
   get height(): number {
     return this.#height;

@@ -43,6 +43,14 @@ export interface VersionedStateStore {
   /** Whether a transaction with this id is in any committed block, valid or not. */
   hasTransaction(txId: string): boolean;
 
+  /**
+   * Runs `work`, whose reads then see one committed state and share one read transaction, and
+   * returns its result. Validation reads a version for every key a block's transactions read; in one
+   * transaction they cost one lock round instead of one each. `work` must be synchronous and must
+   * not apply a block.
+   */
+  readConsistently<T>(work: () => T): T;
+
   /** The committed block with this number, or `undefined` beyond the height. */
   block(blockNumber: number): BlockRecord | undefined;
 

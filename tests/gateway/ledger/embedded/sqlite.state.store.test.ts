@@ -317,6 +317,29 @@ describe('SqliteStateStore — durability', () => {
     reader.close();
   });
 
+  it('reads one committed state inside readConsistently, and ends its transaction even when the work throws', () => {
+    const writer = openSqlite();
+    writer.applyBlock(batch(0, [put('a', 'one', 0)]));
+    const reader = SqliteStateStore.open(writer.file, { mustExist: true });
+
+    const seen = reader.readConsistently(() => {
+      const before = reader.versionOf('a')?.version;
+      writer.applyBlock(batch(1, [put('a', 'two', 1)]));
+      return { before, after: reader.versionOf('a')?.version, b: reader.get('a')?.value.toString() };
+    });
+    expect(seen).toEqual({ before: { blockNum: 0, txNum: 0 }, after: { blockNum: 0, txNum: 0 }, b: 'one' });
+    expect(reader.get('a')?.value.toString()).toBe('two');
+
+    expect(() =>
+      writer.readConsistently(() => {
+        throw new Error('validation failed');
+      }),
+    ).toThrow('validation failed');
+    writer.applyBlock(batch(2, [put('a', 'three', 2)]));
+    expect(writer.get('a')?.value.toString()).toBe('three');
+    reader.close();
+  });
+
   it('refuses to open a missing file for reading', () => {
     expect(() => SqliteStateStore.open(path.join(dir.path, 'none.sqlite'), { mustExist: true })).toThrow(
       LedgerStorageError,
