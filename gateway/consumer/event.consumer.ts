@@ -151,9 +151,11 @@ export class EventConsumer {
     });
     // A re-posted identical report changed nothing; its original event did the matching.
     if (!e.changed) return;
+    const officialItems = this.options.readModel.officialItems(e.companyId, e.productCode);
+    if (officialItems.length === 0) return;
     let self: SelfTestRecord | undefined;
     for (const itemCode of e.itemCodes) {
-      const rows = this.options.readModel.officialItems(e.companyId, e.productCode, itemCode);
+      const rows = officialItems.filter((row) => row.itemCode === itemCode);
       if (rows.length === 0) continue;
       self ??= await this.#calls.query<SelfTestRecord>('GetSelfTest', e.id);
       const productionDate = self.productionDate;

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS batches (company_id TEXT NOT NULL, product_code TEXT 
 
 /** An official item result the matcher may need to revisit when a self-test arrives. */
 export interface OfficialItemRow {
+  readonly itemCode: string;
   readonly officialResultId: string;
   readonly batchNo: string;
   readonly productionDate: string;
@@ -123,6 +124,14 @@ function page<T extends { id: string }>(rows: T[], limit: number): { rows: T[]; 
   return last ? { rows: kept, next: encodeCursor(last.id) } : { rows: kept };
 }
 
+/** The read model file is held by another connection: another gateway runs on the same data folder. */
+export class ReadModelInUseError extends Error {
+  constructor(readonly file: string) {
+    super(`the read model ${file} is in use by another gateway; stop it or give this one its own DATA_DIR`);
+    this.name = 'ReadModelInUseError';
+  }
+}
+
 /** The SQLite read model. */
 export class SqliteReadModel implements ReadModelQueries {
   readonly #db: Database.Database;
@@ -142,13 +151,29 @@ export class SqliteReadModel implements ReadModelQueries {
     return statement;
   }
 
-  /** Opens (creating if needed) the read model at `file` (`:memory:` for tests). */
+  /**
+   * Opens (creating if needed) the read model at `file` (`:memory:` for tests) and holds it
+   * exclusively until {@link close}: one gateway owns its read model. The exclusive lock also spares
+   * SQLite the file-lock system calls it otherwise makes around every statement.
+   *
+   * @throws {ReadModelInUseError} when another connection (another gateway on the same data folder) holds it.
+   */
   static open(file: string): SqliteReadModel {
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA);
-    db.prepare('INSERT OR IGNORE INTO checkpoint (id, next_block) VALUES (1, 0)').run();
+    // No busy wait: the only other holder would be another gateway, which keeps it until it stops.
+    const db = new Database(file, { timeout: 0 });
+    try {
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec(SCHEMA);
+      db.prepare('INSERT OR IGNORE INTO checkpoint (id, next_block) VALUES (1, 0)').run();
+    } catch (error: unknown) {
+      db.close();
+      if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY')) {
+        throw new ReadModelInUseError(file);
+      }
+      throw error;
+    }
     return new SqliteReadModel(db);
   }
 
@@ -212,11 +237,11 @@ export class SqliteReadModel implements ReadModelQueries {
     }
   }
 
-  /** Official item results of one company + product + item. */
-  officialItems(companyId: string, productCode: string, itemCode: string): OfficialItemRow[] {
+  /** Official item results of one company + product, all items in one range read. */
+  officialItems(companyId: string, productCode: string): OfficialItemRow[] {
     return this.#sql(
-      'SELECT official_result_id AS officialResultId, batch_no AS batchNo, production_date AS productionDate FROM official_items WHERE company_id = ? AND product_code = ? AND item_code = ?',
-    ).all(companyId, productCode, itemCode) as OfficialItemRow[];
+      'SELECT item_code AS itemCode, official_result_id AS officialResultId, batch_no AS batchNo, production_date AS productionDate FROM official_items WHERE company_id = ? AND product_code = ?',
+    ).all(companyId, productCode) as OfficialItemRow[];
   }
 
   /** Stores the current state of a deviation; one with no severity is removed from the list. */
