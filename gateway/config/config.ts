@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import path from 'node:path';
 import { parseInput } from '../../src/records/parse';
+import { DEFAULT_BLOCK_MAX_TRANSACTIONS, DEFAULT_BLOCK_TIMEOUT_MS } from '../ledger/embedded/block.cutter';
 
 /**
  * The service's configuration, read from the environment once at start, checked with zod and
@@ -16,10 +17,10 @@ const envSchema = z.object({
   LEDGER: z.enum(['embedded', 'fabric']).default('embedded'),
   IDENTITIES_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BLOCK_MAX_TX: intFromEnv(500, 1, 10000),
-  BLOCK_TIMEOUT_MS: intFromEnv(10, 0, 10000),
+  BLOCK_MAX_TX: intFromEnv(DEFAULT_BLOCK_MAX_TRANSACTIONS, 1, 10000),
+  BLOCK_TIMEOUT_MS: intFromEnv(DEFAULT_BLOCK_TIMEOUT_MS, 0, 10000),
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
-  SIMULATION_WORKERS: intFromEnv(0, 0, 64),
+  SIMULATION_WORKERS: intFromEnv(1, 0, 64),
   RESOLVER_BASE: z.url().optional(),
   FABRIC_GATEWAY_CONFIG: z.string().min(1).default('network/run/gateway.json'),
 });

@@ -124,6 +124,15 @@ function page<T extends { id: string }>(rows: T[], limit: number): { rows: T[]; 
   return last ? { rows: kept, next: encodeCursor(last.id) } : { rows: kept };
 }
 
+/**
+ * SQLite's "database is locked". Checked by code, not `instanceof SqliteError`: the native addon
+ * keeps the error class of the first module instance that loaded it (jest loads one per test file).
+ */
+function isBusy(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  return typeof error.code === 'string' && error.code.startsWith('SQLITE_BUSY');
+}
+
 /** The read model file is held by another connection: another gateway runs on the same data folder. */
 export class ReadModelInUseError extends Error {
   constructor(readonly file: string) {
@@ -169,7 +178,7 @@ export class SqliteReadModel implements ReadModelQueries {
       db.prepare('INSERT OR IGNORE INTO checkpoint (id, next_block) VALUES (1, 0)').run();
     } catch (error: unknown) {
       db.close();
-      if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY')) {
+      if (isBusy(error)) {
         throw new ReadModelInUseError(file);
       }
       throw error;

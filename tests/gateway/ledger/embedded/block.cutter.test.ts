@@ -135,8 +135,8 @@ describe('BlockCutter', () => {
     expect(() => new BlockCutter(commit, { timeoutMs: -1 })).toThrow(RangeError);
   });
 
-  it('defaults to blocks of 500 transactions cut after 10 ms', () => {
+  it('defaults to blocks of 500 transactions cut after 2 ms', () => {
     const cutter = new BlockCutter((transactions: readonly string[]) => Promise.resolve([...transactions]));
-    expect([cutter.maxTransactions, cutter.timeoutMs]).toEqual([500, 10]);
+    expect([cutter.maxTransactions, cutter.timeoutMs]).toEqual([500, 2]);
   });
 });
