@@ -317,6 +317,45 @@ describe('SqliteStateStore — durability', () => {
     reader.close();
   });
 
+  it('writes blocks of hundreds of keys, new, updated and deleted, as reopening shows', () => {
+    const keys = Array.from({ length: 150 }, (_, i) => `k${String(i).padStart(3, '0')}`);
+    const store = openSqlite();
+    store.applyBlock(
+      batch(
+        0,
+        keys.map((key) => put(key, `${key}=0`, 0)),
+      ),
+    );
+    // Block 1: every even key updated, every multiple of 3 deleted, 150 new keys.
+    const block1 = [
+      ...keys.filter((_, i) => i % 3 !== 0 && i % 2 === 0).map((key) => put(key, `${key}=1`, 1)),
+      ...keys.filter((_, i) => i % 3 === 0).map((key) => remove(key, 1)),
+      ...keys.map((key) => put(`n${key}`, `n${key}=1`, 1)),
+    ];
+    store.applyBlock(batch(1, block1));
+    store.close();
+
+    const reopened = openSqlite();
+    const values = reopened
+      .scan('', '')
+      .map((kv) => `${kv.key}:${kv.value.toString()}@${kv.version.blockNum}`);
+    const expected = [
+      ...keys.map((key, i) =>
+        i % 3 === 0 ? undefined : i % 2 === 0 ? `${key}:${key}=1@1` : `${key}:${key}=0@0`,
+      ),
+      ...keys.map((key) => `n${key}:n${key}=1@1`),
+    ].filter((entry) => entry !== undefined);
+    expect(values).toEqual(expected);
+    expect(reopened.history('k000').map((m) => m.isDelete)).toEqual([true, false]);
+    expect(reopened.history('k002').map((m) => m.value.toString())).toEqual(['k002=1', 'k002=0']);
+    expect(reopened.history('nk149').map((m) => m.version)).toEqual([{ blockNum: 1, txNum: 0 }]);
+    expect([
+      reopened.hasTransaction('tx-0'),
+      reopened.hasTransaction('tx-1'),
+      reopened.hasTransaction('tx-2'),
+    ]).toEqual([true, true, false]);
+  });
+
   it('reads one committed state inside readConsistently, and ends its transaction even when the work throws', () => {
     const writer = openSqlite();
     writer.applyBlock(batch(0, [put('a', 'one', 0)]));
