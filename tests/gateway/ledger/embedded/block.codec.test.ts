@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 
+import fc from 'fast-check';
+
 import {
   BlockDataError,
   blockHash,
@@ -117,6 +119,59 @@ describe('block encoding', () => {
     const header = chainHeader(0, GENESIS_PREVIOUS_HASH, encodeBlockData([fullTransaction()]));
 
     expect(header.dataHash).toBe('1f03042328eb1147f2d7382b53fb54e19cc13fe836e1d2e1414355816915e363');
+  });
+
+  it('encodes any transactions canonically and decodes them back', () => {
+    const bytes = fc.uint8Array({ maxLength: 24 }).map((array) => Buffer.from(array));
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    const version = fc.option(fc.record({ blockNum: fc.nat(), txNum: fc.nat() }), { nil: null });
+    const read = fc.record({ key: text, version });
+    const transaction = fc.record({
+      txId: text,
+      timestamp: fc.date({ min: new Date(0), max: new Date('2999-12-31'), noInvalidDate: true }),
+      creator: fc.record({ mspId: text, certificate: text }),
+      fcn: text,
+      args: fc.array(text, { maxLength: 3 }),
+      status: fc.constantFrom(200, 500),
+      payload: bytes,
+      message: fc.option(text, { nil: undefined }),
+      readSet: fc.record({
+        reads: fc.array(read, { maxLength: 3 }),
+        rangeQueries: fc.array(
+          fc.record({
+            startKey: text,
+            endKey: text,
+            exhausted: fc.boolean(),
+            reads: fc.array(read, { maxLength: 2 }),
+          }),
+          { maxLength: 2 },
+        ),
+      }),
+      writeSet: fc.record({
+        writes: fc.array(fc.record({ key: text, isDelete: fc.boolean(), value: bytes }), { maxLength: 3 }),
+        metadataWrites: fc.array(
+          fc.record({ key: text, metadata: fc.dictionary(text, bytes, { maxKeys: 2 }) }),
+          {
+            maxLength: 2,
+          },
+        ),
+      }),
+      event: fc.option(fc.record({ eventName: text, payload: bytes }), { nil: undefined }),
+      validationCode: fc.constantFrom('VALID', 'MVCC_READ_CONFLICT', 'DUPLICATE_TXID'),
+    });
+    fc.assert(
+      fc.property(fc.array(transaction, { maxLength: 4 }), (drawn) => {
+        const transactions: TransactionRecord[] = drawn.map(({ message, event, ...tx }, txIndex) => ({
+          ...tx,
+          txIndex,
+          ...(message === undefined ? {} : { message }),
+          ...(event === undefined ? {} : { event }),
+        }));
+        const data = encodeBlockData(transactions);
+        expect(canonicalJson(JSON.parse(data.toString('utf8')))).toBe(data.toString('utf8'));
+        expect(decodeBlockData(0, data).transactions).toEqual(transactions);
+      }),
+    );
   });
 
   it('refuses data that is not the documented shape, naming the block', () => {
