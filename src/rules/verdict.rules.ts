@@ -1,4 +1,4 @@
-import { findItem, limitInForce, type LimitType } from '../catalogue/item.catalogue';
+import { findItem, limitInForce, type CatalogueLimit, type LimitType } from '../catalogue/item.catalogue';
 import type { FoodCategoryCode } from '../catalogue/food-category.catalogue';
 import type { ItemResultInput, Verdict } from '../records/item-result.schema';
 import { convertValue, type UnitCode } from '../units/unit.conversion';
@@ -45,6 +45,24 @@ export function resolvedUnit(item: ItemResultInput): UnitCode | undefined {
   return item.unit ?? findItem(item.itemCode)?.unit ?? undefined;
 }
 
+// Catalogue limits converted to a unit, by catalogue row: a bounded set (rows × units), and every
+// report converts the same few again.
+const convertedLimits = new WeakMap<CatalogueLimit, Map<UnitCode, string>>();
+
+function catalogueLimitIn(row: CatalogueLimit, unit: UnitCode): string {
+  let byUnit = convertedLimits.get(row);
+  if (byUnit === undefined) {
+    byUnit = new Map();
+    convertedLimits.set(row, byUnit);
+  }
+  let converted = byUnit.get(unit);
+  if (converted === undefined) {
+    converted = convertValue(row.limit, row.unit, unit);
+    byUnit.set(unit, converted);
+  }
+  return converted;
+}
+
 /**
  * The limit that applies to `item`, converted to its unit; `undefined` when the lab gave none
  * and the catalogue has none for the category on the date (the caller reports that as bad input).
@@ -64,7 +82,7 @@ export function applicableLimit(item: ItemResultInput, context: JudgingContext):
   if (!inForce) return undefined;
   const unit = resolvedUnit(item) ?? inForce.unit;
   return {
-    limit: convertValue(inForce.limit, inForce.unit, unit),
+    limit: catalogueLimitIn(inForce, unit),
     limitType: catalogueItem.limitType,
     basis: inForce.standard,
     effectiveFrom: inForce.effectiveFrom,
