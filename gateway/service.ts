@@ -128,44 +128,60 @@ export async function startService(
   options: ServiceOptions = {},
 ): Promise<RunningService> {
   mkdirSync(config.dataDir, { recursive: true });
-  const entries = identityEntries(config, logger);
-  const { ledger, auth, system } =
-    config.ledger === 'embedded'
-      ? await embeddedSetup(config, entries, options)
-      : fabricSetup(config, entries);
+  // First, so that a second gateway on the same data folder is refused before it opens the ledger.
   const readModel = SqliteReadModel.open(path.join(config.dataDir, 'read-model.sqlite'));
-  const consumer = new EventConsumer({ ledger, readModel, system, logger });
-  consumer.start();
+  // What was opened before a failure to start, to be closed again.
+  const opened: { ledger?: LedgerPort; consumer?: EventConsumer } = {};
+  try {
+    const entries = identityEntries(config, logger);
+    const { ledger, auth, system } =
+      config.ledger === 'embedded'
+        ? await embeddedSetup(config, entries, options)
+        : fabricSetup(config, entries);
+    opened.ledger = ledger;
+    const consumer = new EventConsumer({ ledger, readModel, system, logger });
+    opened.consumer = consumer;
+    consumer.start();
 
-  const app = createApp({ ledger, auth, readModel, logger, system, resolverBase: config.resolverBase });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => {
-      resolve(s);
-    });
-    s.once('error', reject);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info(
-    { host: config.host, port, ledger: ledger.kind, dataDir: config.dataDir, identities: auth.size },
-    'food-inspection gateway listening',
-  );
-
-  return {
-    server,
-    ledger,
-    consumer,
-    port,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
+    const app = createApp({ ledger, auth, readModel, logger, system, resolverBase: config.resolverBase });
+    const server = await new Promise<Server>((resolve, reject) => {
+      // Express 5 calls back once: with nothing when listening, with the error when listening failed.
+      const s = app.listen(config.port, config.host, (error?: Error) => {
+        if (error === undefined) {
+          resolve(s);
+        } else {
+          reject(error);
+        }
       });
-      await consumer.stop();
-      await ledger.close();
-      readModel.close();
-    },
-  };
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info(
+      { host: config.host, port, ledger: ledger.kind, dataDir: config.dataDir, identities: auth.size },
+      'food-inspection gateway listening',
+    );
+
+    return {
+      server,
+      ledger,
+      consumer,
+      port,
+      async close() {
+        await new Promise<void>((resolve) => {
+          server.close(() => {
+            resolve();
+          });
+          server.closeAllConnections();
+        });
+        await consumer.stop();
+        await ledger.close();
+        readModel.close();
+      },
+    };
+  } catch (error: unknown) {
+    await opened.consumer?.stop();
+    await opened.ledger?.close();
+    readModel.close();
+    throw error;
+  }
 }
