@@ -211,7 +211,8 @@ async function main(): Promise<void> {
   const which = process.argv[2] ?? 'all';
   if (which === 'all' || which === 'ingest') {
     // The service's default (one simulation worker), then the contract on the ledger thread.
-    for (const workers of [1, 0]) {
+    const workerCounts = (process.env.BENCH_SIMULATION_WORKERS ?? '1,0').split(',').map(Number);
+    for (const workers of workerCounts) {
       report(
         'embedded-ingest',
         await benchIngest(

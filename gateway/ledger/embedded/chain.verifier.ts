@@ -16,7 +16,10 @@
  *    keeps one SHA-256 digest per key in memory, so memory grows with the number of keys, and the
  *    time is linear in the size of the ledger;
  * 5. **key numbers**: every state row names a key of the `keys` table (a history row that does not
- *    is missing from check 3).
+ *    is missing from check 3);
+ * 6. **the key index**: every key of `keys` is indexed under its text and number in exactly one tier
+ *    of the key index, and the tiers hold nothing else (a fault is reported at the first block that
+ *    wrote the key). Check 2 reads the transaction-id index through both of its tiers.
  *
  * Not checked: the validation codes themselves (MVCC is not re-run; the codes are covered by the
  * hashes), and the last block against an outside anchor — a file rewritten from some block to its end,
@@ -27,7 +30,7 @@ import { createHash } from 'node:crypto';
 import type { BlockRecord, TransactionRecord } from './ledger.records';
 import { BlockDataError, blockHash, decodeBlockData, GENESIS_PREVIOUS_HASH, sha256Hex } from './block.codec';
 import type { BlockRow, HistoryRow, LedgerDatabase, StateRow, TransactionIndexRow } from './sqlite.schema';
-import { encodeMetadataColumn, openLedgerDatabase } from './sqlite.schema';
+import { encodeMetadataColumn, KEY_INDEX_TIERS, openLedgerDatabase } from './sqlite.schema';
 
 /** The ledger verifies: every check passed. */
 export interface ChainVerified {
@@ -399,6 +402,42 @@ function orphanRow(db: LedgerDatabase): Fault | undefined {
   return row === undefined ? undefined : { block: row.block, reason: 'a state row names no key' };
 }
 
+/** Check 6: the first key (by its first block) indexed not exactly once, or an index entry of no key. */
+function keyIndexFault(db: LedgerDatabase): Fault | undefined {
+  const [recent, main] = KEY_INDEX_TIERS;
+  const firstBlock = `coalesce((SELECT min(h.block_num) FROM history h WHERE h.key_id = x.id), 0)`;
+  const unindexed = db
+    .prepare<[], { key: string; block: number }>(
+      `SELECT x.key, ${firstBlock} AS block FROM keys x
+        WHERE (SELECT count(*) FROM ${recent} r WHERE r.key = x.key AND r.id = x.id)
+            + (SELECT count(*) FROM ${main} m WHERE m.key = x.key AND m.id = x.id) <> 1
+        ORDER BY block LIMIT 1`,
+    )
+    .get();
+  if (unindexed !== undefined) {
+    return {
+      block: unindexed.block,
+      reason: `key ${JSON.stringify(unindexed.key)} is not indexed exactly once`,
+    };
+  }
+  for (const tier of KEY_INDEX_TIERS) {
+    const stray = db
+      .prepare<[], { key: string; block: number }>(
+        `SELECT x.key, ${firstBlock} AS block FROM ${tier} x
+          WHERE NOT EXISTS (SELECT 1 FROM keys k WHERE k.id = x.id AND k.key = x.key)
+          ORDER BY block LIMIT 1`,
+      )
+      .get();
+    if (stray !== undefined) {
+      return {
+        block: stray.block,
+        reason: `the key index names ${JSON.stringify(stray.key)}, which is no key`,
+      };
+    }
+  }
+  return undefined;
+}
+
 function check(db: LedgerDatabase): ChainVerification {
   const head = db.prepare<[], { top: number | null }>('SELECT max(number) AS top FROM blocks').get();
   const height = (head?.top ?? -1) + 1;
@@ -419,6 +458,10 @@ function check(db: LedgerDatabase): ChainVerification {
   );
   if (stateFault !== undefined) {
     return { ok: false, height, firstBadBlock: stateFault.block, reason: stateFault.reason };
+  }
+  const indexFault = keyIndexFault(db);
+  if (indexFault !== undefined) {
+    return { ok: false, height, firstBadBlock: indexFault.block, reason: indexFault.reason };
   }
   return { ok: true, height, headHash: walked.headHash };
 }

@@ -5,18 +5,25 @@
  * - `blocks(number, previous_hash, data_hash, hash, data)`: one row per block; `data` is the
  *   canonical encoding of its transactions (see `block.codec.ts`), hashes are lowercase hex.
  * - `keys(id, key)`: every key ever written, numbered as keys are first written; a key keeps its
- *   number after a delete.
+ *   number after a delete. Append-only: looking a key up by its text goes through the key index.
  * - `state(key_id, value, block_num, tx_num, metadata)`: the world state; `(block_num, tx_num)` is the
  *   key's version, `metadata` the JSON of sorted `[metakey, base64]` pairs or NULL when there is none.
  * - `history(id, key_id, block_num, tx_num, tx_id, timestamp_ms, is_delete, value)`: every committed
  *   write and delete; `id` grows in commit order.
+ * - the key index, `key_index_recent(key, id)` and `key_index_main(key, id)`: every key of `keys`
+ *   under its text, in exactly one of the two.
+ * - the transaction-id index, `tx_index_recent(tx_id, block_num, tx_num)` and `tx_index_main(…)`
+ *   (read together as the view `transactions`): where each transaction id first appears (valid or
+ *   not), for the DUPLICATE_TXID check, each id in exactly one of the two.
  *
  * State and history point at `keys` by number rather than holding the key text, so that a block's
- * new keys land at the end of both tables and of the history index: the only index a new key
- * enters at a random place is `keys`' own. (Keyed by text, every block rewrote most pages of two
- * text indexes, and SQLite writes whole pages to the WAL; that was most of a commit's cost.)
- * - `transactions(tx_id, block_num, tx_num)`: where each transaction id first appears (valid or not),
- *   for the DUPLICATE_TXID check.
+ * new keys land at the end of both tables and of the history index. Only the two text indexes take
+ * a block's keys and transaction ids at scattered places, and SQLite writes every page an insert
+ * touches to the WAL whole: one index of all keys made each block rewrite most of its pages, so the
+ * cost of a block grew with the ledger. Each text index is therefore kept in two tiers, as LSM trees
+ * do: new entries go to the small `recent` tier, whose few pages a block rewrites, and when it holds
+ * more than about 32·√(size of `main`) entries, they move to `main` in one sorted pass, inside the
+ * block's own transaction. A lookup probes both tiers; a range scan merges them in key order.
  *
  * Keys are TEXT compared with SQLite's BINARY collation, i.e. UTF-8 byte order, which is Unicode code
  * point order: the order of Fabric's LevelDB and of `compareKeys`.
@@ -32,8 +39,11 @@ import { LedgerStorageError } from './storage.errors';
 /** The ledger file's name inside a data directory. */
 export const LEDGER_DATABASE_FILE = 'ledger.sqlite';
 
-/** `PRAGMA user_version` of the layout above. Version 1 (keys as text in state and history) is migrated. */
-export const SCHEMA_VERSION = 2;
+/**
+ * `PRAGMA user_version` of the layout above. Version 1 (keys as text in state and history) and version 2
+ * (one key index inside `keys`, one transaction-id table) are migrated on open.
+ */
+export const SCHEMA_VERSION = 3;
 
 /** The page size of a newly created ledger file, in bytes (SQLite's largest). */
 const PAGE_SIZE = 65_536;
@@ -86,11 +96,19 @@ export interface TransactionIndexRow {
   readonly tx_num: number;
 }
 
-// The version 2 tables, named so that the migration from version 1 can build them beside the old ones.
-const KEYS_TABLE = `
+// Tables named so that a migration can build them beside the ones they replace.
+
+/** Version 2's key numbering, with the key index inside it (kept to migrate version 1 files). */
+const KEYS_TABLE_V2 = `
   CREATE TABLE keys (
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE COLLATE BINARY
+  );`;
+
+const keysTable = (name: string): string => `
+  CREATE TABLE ${name} (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL
   );`;
 
 const stateTable = (name: string): string => `
@@ -116,6 +134,23 @@ const historyTable = (name: string): string => `
 
 const HISTORY_INDEX = 'CREATE INDEX history_by_key ON history (key_id);';
 
+/** The tiers of the key index (see the module documentation). */
+export const KEY_INDEX_TIERS = ['key_index_recent', 'key_index_main'] as const;
+
+const INDEX_TIERS = `
+  CREATE TABLE key_index_recent (key TEXT PRIMARY KEY COLLATE BINARY, id INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE key_index_main (key TEXT PRIMARY KEY COLLATE BINARY, id INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE tx_index_recent (
+    tx_id TEXT PRIMARY KEY, block_num INTEGER NOT NULL, tx_num INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE tx_index_main (
+    tx_id TEXT PRIMARY KEY, block_num INTEGER NOT NULL, tx_num INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE VIEW transactions AS
+    SELECT tx_id, block_num, tx_num FROM tx_index_recent
+    UNION ALL SELECT tx_id, block_num, tx_num FROM tx_index_main;
+`;
+
 const SCHEMA = `
   CREATE TABLE blocks (
     number INTEGER PRIMARY KEY,
@@ -124,15 +159,11 @@ const SCHEMA = `
     hash TEXT NOT NULL,
     data BLOB NOT NULL
   );
-  ${KEYS_TABLE}
+  ${keysTable('keys')}
   ${stateTable('state')}
   ${historyTable('history')}
   ${HISTORY_INDEX}
-  CREATE TABLE transactions (
-    tx_id TEXT PRIMARY KEY,
-    block_num INTEGER NOT NULL,
-    tx_num INTEGER NOT NULL
-  ) WITHOUT ROWID;
+  ${INDEX_TIERS}
 `;
 
 /** How to open the ledger file. */
@@ -155,7 +186,7 @@ function userVersion(db: LedgerDatabase): number {
  * text. Blocks and transaction ids are untouched, so every hash stays as it was.
  */
 const MIGRATE_1_TO_2 = `
-  ${KEYS_TABLE}
+  ${KEYS_TABLE_V2}
   INSERT INTO keys (key) SELECT key FROM history GROUP BY key ORDER BY min(id);
   INSERT OR IGNORE INTO keys (key) SELECT key FROM state;
   ${stateTable('state_v2')}
@@ -172,6 +203,48 @@ const MIGRATE_1_TO_2 = `
   ${HISTORY_INDEX}
 `;
 
+/**
+ * Version 2 → 3: `keys` loses its text index, which moves to the key index tiers, and the
+ * transaction-id table becomes the transaction-id index tiers. Every entry starts in `main`. Key
+ * numbers, state, history and blocks are untouched. Runs with foreign key checks off, because
+ * `keys` is rebuilt under the rows that point at it; the caller checks them before committing.
+ */
+const MIGRATE_2_TO_3 = `
+  ${keysTable('keys_v3')}
+  INSERT INTO keys_v3 (id, key) SELECT id, key FROM keys ORDER BY id;
+  DROP TABLE keys;
+  ALTER TABLE keys_v3 RENAME TO keys;
+  ALTER TABLE transactions RENAME TO transactions_v2;
+  ${INDEX_TIERS}
+  INSERT INTO key_index_main (key, id) SELECT key, id FROM keys ORDER BY key;
+  INSERT INTO tx_index_main (tx_id, block_num, tx_num)
+    SELECT tx_id, block_num, tx_num FROM transactions_v2 ORDER BY tx_id;
+  DROP TABLE transactions_v2;
+`;
+
+function migrate(db: LedgerDatabase, from: number): void {
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1 ? 'ON' : 'OFF';
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      if (from === 1) {
+        db.exec(MIGRATE_1_TO_2);
+      }
+      db.exec(MIGRATE_2_TO_3);
+      const dangling = db.pragma('foreign_key_check') as unknown[];
+      if (dangling.length > 0) {
+        throw new LedgerStorageError(
+          `the ledger file's rows do not all name a key (${dangling.length} found); it was not migrated`,
+          'schema',
+        );
+      }
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }).immediate();
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys}`);
+  }
+}
+
 function ensureSchema(db: LedgerDatabase, file: string, create: boolean): void {
   const version = userVersion(db);
   if (version === SCHEMA_VERSION) {
@@ -180,17 +253,14 @@ function ensureSchema(db: LedgerDatabase, file: string, create: boolean): void {
   if (version === 0 && !create) {
     throw new LedgerStorageError(`${file} is not a ledger file (no ledger schema)`, 'schema');
   }
-  if (version === 1 && create) {
-    db.transaction(() => {
-      db.exec(MIGRATE_1_TO_2);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    }).immediate();
+  if ((version === 1 || version === 2) && create) {
+    migrate(db, version);
     return;
   }
   if (version !== 0) {
     throw new LedgerStorageError(
-      version === 1
-        ? `${file} has ledger schema version 1; start the service on it once to bring it to version ${SCHEMA_VERSION}`
+      version === 1 || version === 2
+        ? `${file} has ledger schema version ${version}; start the service on it once to bring it to version ${SCHEMA_VERSION}`
         : `${file} has ledger schema version ${version}; this code reads version ${SCHEMA_VERSION}`,
       'schema',
     );

@@ -28,6 +28,31 @@ export interface SqliteStateStoreOptions {
   readonly synchronous?: SqliteSynchronous;
   /** Refuse to create the file: a reader (a simulation worker) opens a ledger another store writes. */
   readonly mustExist?: boolean;
+  /**
+   * How many entries the recent tier of an index may hold before they move to its main tier, given
+   * the main tier's size (see `sqlite.schema.ts`); defaults to {@link defaultRecentIndexLimit}.
+   */
+  readonly recentIndexLimit?: (mainRows: number) => number;
+}
+
+/** Entries a recent index tier holds at least before it is merged: a few blocks' worth. */
+const MIN_RECENT_INDEX_ROWS = 4096;
+
+/**
+ * The default size of a recent index tier: max(4096, 32·√main). A block rewrites about every page of
+ * the recent tier, and a merge about every page of main that receives an entry; growing the recent
+ * tier with the square root of main balances the two (about 4 MB of recent tier at 10 M keys).
+ */
+export function defaultRecentIndexLimit(mainRows: number): number {
+  return Math.max(MIN_RECENT_INDEX_ROWS, Math.ceil(32 * Math.sqrt(mainRows)));
+}
+
+/** Entries in the tiers of the two text indexes. */
+interface TierSizes {
+  readonly keysRecent: number;
+  readonly keysMain: number;
+  readonly txRecent: number;
+  readonly txMain: number;
 }
 
 /** Decoded blocks kept in memory: the newest ones are read again right after their commit. */
@@ -61,38 +86,46 @@ function toModification(row: HistoryRow): KeyModificationRecord {
   };
 }
 
+/**
+ * A key's number, looked up in both tiers of the key index; takes the key twice (positional
+ * parameters cannot be repeated).
+ */
+const KEY_ID = `coalesce((SELECT id FROM key_index_recent WHERE key = ?), (SELECT id FROM key_index_main WHERE key = ?))`;
+
+/** A range scan of one key index tier joined with state; `?` are the bounds. */
+const scanTier = (tier: string, bounds: string): string =>
+  `SELECT k.key, s.value, s.block_num, s.tx_num, s.metadata
+     FROM ${tier} k JOIN state s ON s.key_id = k.id WHERE ${bounds}`;
+
 /** The prepared statements of one connection. */
 function prepareStatements(db: LedgerDatabase) {
+  // A compound SELECT ordered by key: SQLite merges the two tiers' ordered scans (no sort).
+  const scanBoth = (bounds: string): string =>
+    `${scanTier('key_index_recent', bounds)} UNION ALL ${scanTier('key_index_main', bounds)} ORDER BY 1 LIMIT ?`;
   return {
     begin: db.prepare('BEGIN'),
     commit: db.prepare('COMMIT'),
     head: db.prepare<[], HeadRow>('SELECT number, hash FROM blocks ORDER BY number DESC LIMIT 1'),
-    get: db.prepare<[string], StateValueRow>(
-      `SELECT s.value, s.block_num, s.tx_num, s.metadata
-         FROM keys k JOIN state s ON s.key_id = k.id WHERE k.key = ?`,
+    get: db.prepare<[string, string], StateValueRow>(
+      `SELECT value, block_num, tx_num, metadata FROM state WHERE key_id = ${KEY_ID}`,
     ),
-    scanTo: db.prepare<[string, string, number], StateRow>(
-      `SELECT k.key, s.value, s.block_num, s.tx_num, s.metadata
-         FROM keys k JOIN state s ON s.key_id = k.id
-        WHERE k.key >= ? AND k.key < ? ORDER BY k.key LIMIT ?`,
+    scanTo: db.prepare<[string, string, string, string, number], StateRow>(
+      scanBoth('k.key >= ? AND k.key < ?'),
     ),
-    scanFrom: db.prepare<[string, number], StateRow>(
-      `SELECT k.key, s.value, s.block_num, s.tx_num, s.metadata
-         FROM keys k JOIN state s ON s.key_id = k.id
-        WHERE k.key >= ? ORDER BY k.key LIMIT ?`,
+    scanFrom: db.prepare<[string, string, number], StateRow>(scanBoth('k.key >= ?')),
+    history: db.prepare<[string, string, string], HistoryRow>(
+      `SELECT ? AS key, block_num, tx_num, tx_id, timestamp_ms, is_delete, value
+         FROM history WHERE key_id = ${KEY_ID} ORDER BY id DESC`,
     ),
-    history: db.prepare<[string], HistoryRow>(
-      `SELECT k.key, h.block_num, h.tx_num, h.tx_id, h.timestamp_ms, h.is_delete, h.value
-         FROM keys k JOIN history h ON h.key_id = k.id WHERE k.key = ? ORDER BY h.id DESC`,
+    versionOf: db.prepare<[string, string], Omit<StateValueRow, 'value'>>(
+      `SELECT block_num, tx_num, metadata FROM state WHERE key_id = ${KEY_ID}`,
     ),
-    versionOf: db.prepare<[string], Omit<StateValueRow, 'value'>>(
-      `SELECT s.block_num, s.tx_num, s.metadata
-         FROM keys k JOIN state s ON s.key_id = k.id WHERE k.key = ?`,
-    ),
-    keyId: db.prepare<[string], { id: number }>('SELECT id FROM keys WHERE key = ?'),
+    keyId: db.prepare<[string, string], { id: number | null }>(`SELECT ${KEY_ID} AS id`),
     insertKey: db.prepare<[string]>('INSERT INTO keys (key) VALUES (?)'),
-    hasTransaction: db.prepare<[string], { found: number }>(
-      'SELECT 1 AS found FROM transactions WHERE tx_id = ?',
+    indexKey: db.prepare<[string, number]>('INSERT INTO key_index_recent (key, id) VALUES (?, ?)'),
+    hasTransaction: db.prepare<[string, string], { found: number }>(
+      `SELECT 1 AS found FROM tx_index_recent WHERE tx_id = ?
+       UNION ALL SELECT 1 AS found FROM tx_index_main WHERE tx_id = ? LIMIT 1`,
     ),
     block: db.prepare<[number], BlockRow>(
       'SELECT number, previous_hash, data_hash, hash, data FROM blocks WHERE number = ?',
@@ -112,8 +145,25 @@ function prepareStatements(db: LedgerDatabase) {
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     indexTransaction: db.prepare<[string, number, number]>(
-      'INSERT OR IGNORE INTO transactions (tx_id, block_num, tx_num) VALUES (?, ?, ?)',
+      'INSERT OR IGNORE INTO tx_index_recent (tx_id, block_num, tx_num) VALUES (?, ?, ?)',
     ),
+    countTier: {
+      keysRecent: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM key_index_recent'),
+      keysMain: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM key_index_main'),
+      txRecent: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM tx_index_recent'),
+      txMain: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM tx_index_main'),
+    },
+    // The recent tier is read in key order, so the entries enter main in one ascending pass.
+    mergeKeys: [
+      db.prepare('INSERT INTO key_index_main (key, id) SELECT key, id FROM key_index_recent'),
+      db.prepare('DELETE FROM key_index_recent'),
+    ],
+    mergeTransactions: [
+      db.prepare(
+        'INSERT INTO tx_index_main (tx_id, block_num, tx_num) SELECT tx_id, block_num, tx_num FROM tx_index_recent',
+      ),
+      db.prepare('DELETE FROM tx_index_recent'),
+    ],
   };
 }
 
@@ -137,23 +187,25 @@ export class SqliteStateStore implements VersionedStateStore {
   readonly #db: LedgerDatabase;
   readonly #sql: Statements;
   readonly #blockCache = new Map<number, BlockRecord>();
-  readonly #applyInTransaction: (batch: BlockCommitBatch, header: BlockHeader, data: Buffer) => void;
+  readonly #applyInTransaction: (batch: BlockCommitBatch, header: BlockHeader, data: Buffer) => TierSizes;
+  readonly #recentIndexLimit: (mainRows: number) => number;
   #height: number;
   #headHash: string;
+  /** Counted at the first write: a reader never needs them. */
+  #tiers: TierSizes | undefined;
 
-  private constructor(file: string, db: LedgerDatabase) {
+  private constructor(file: string, db: LedgerDatabase, options: SqliteStateStoreOptions) {
     this.file = file;
     this.#db = db;
     this.#sql = prepareStatements(db);
+    this.#recentIndexLimit = options.recentIndexLimit ?? defaultRecentIndexLimit;
     const head = this.#sql.head.get();
     this.#height = head === undefined ? 0 : head.number + 1;
     this.#headHash = head?.hash ?? GENESIS_PREVIOUS_HASH;
-    const apply = db.transaction((batch: BlockCommitBatch, header: BlockHeader, data: Buffer) => {
-      this.#write(batch, header, data);
-    });
-    this.#applyInTransaction = (batch, header, data) => {
-      apply.immediate(batch, header, data);
-    };
+    const apply = db.transaction((batch: BlockCommitBatch, header: BlockHeader, data: Buffer) =>
+      this.#write(batch, header, data),
+    );
+    this.#applyInTransaction = (batch, header, data) => apply.immediate(batch, header, data);
   }
 
   /**
@@ -163,7 +215,7 @@ export class SqliteStateStore implements VersionedStateStore {
    * @throws SqliteError when SQLite cannot open or create the file.
    */
   static open(file: string, options: SqliteStateStoreOptions = {}): SqliteStateStore {
-    return new SqliteStateStore(file, openLedgerDatabase(file, options));
+    return new SqliteStateStore(file, openLedgerDatabase(file, options), options);
   }
 
   /**
@@ -214,13 +266,13 @@ export class SqliteStateStore implements VersionedStateStore {
 
   /** {@inheritDoc VersionedStateStore.get} */
   get(key: string): VersionedValue | undefined {
-    const row = this.#sql.get.get(key);
+    const row = this.#sql.get.get(key, key);
     return row === undefined ? undefined : toVersionedValue(row);
   }
 
   /** {@inheritDoc VersionedStateStore.versionOf} */
   versionOf(key: string): Omit<VersionedValue, 'value'> | undefined {
-    const row = this.#sql.versionOf.get(key);
+    const row = this.#sql.versionOf.get(key, key);
     return row === undefined
       ? undefined
       : {
@@ -233,18 +285,20 @@ export class SqliteStateStore implements VersionedStateStore {
   scan(startKey: string, endKey: string, limit?: number): readonly VersionedKV[] {
     const max = limit === undefined || !Number.isFinite(limit) ? NO_LIMIT : Math.max(0, Math.floor(limit));
     const rows =
-      endKey === '' ? this.#sql.scanFrom.all(startKey, max) : this.#sql.scanTo.all(startKey, endKey, max);
+      endKey === ''
+        ? this.#sql.scanFrom.all(startKey, startKey, max)
+        : this.#sql.scanTo.all(startKey, endKey, startKey, endKey, max);
     return rows.map(toVersionedKV);
   }
 
   /** {@inheritDoc VersionedStateStore.history} */
   history(key: string): readonly KeyModificationRecord[] {
-    return this.#sql.history.all(key).map(toModification);
+    return this.#sql.history.all(key, key, key).map(toModification);
   }
 
   /** {@inheritDoc VersionedStateStore.hasTransaction} */
   hasTransaction(txId: string): boolean {
-    return this.#sql.hasTransaction.get(txId) !== undefined;
+    return this.#sql.hasTransaction.get(txId, txId) !== undefined;
   }
 
   /**
@@ -294,7 +348,7 @@ export class SqliteStateStore implements VersionedStateStore {
     }
     const data = encodeBlockData(batch.block.transactions);
     const header = chainHeader(batch.block.number, this.#headHash, data);
-    this.#applyInTransaction(batch, header, data);
+    this.#tiers = this.#applyInTransaction(batch, header, data);
     this.#height += 1;
     this.#headHash = header.hash;
     this.#remember(batch.block);
@@ -308,8 +362,8 @@ export class SqliteStateStore implements VersionedStateStore {
     this.#blockCache.clear();
   }
 
-  /** Runs inside the SQLite transaction. */
-  #write(batch: BlockCommitBatch, header: BlockHeader, data: Buffer): void {
+  /** Runs inside the SQLite transaction; answers the index tiers' sizes after it. */
+  #write(batch: BlockCommitBatch, header: BlockHeader, data: Buffer): TierSizes {
     const head = this.#sql.head.get();
     if (
       (head?.hash ?? GENESIS_PREVIOUS_HASH) !== this.#headHash ||
@@ -321,12 +375,16 @@ export class SqliteStateStore implements VersionedStateStore {
       );
     }
     const sql = this.#sql;
+    const tiers = this.#tiers ?? this.#countTiers();
+    let newKeys = 0;
     sql.insertBlock.run(header.number, header.previousHash, header.dataHash, header.hash, data);
     const keyIds = new Map<string, number>();
     const keyId = (key: string): number => {
-      let id = keyIds.get(key) ?? sql.keyId.get(key)?.id;
+      let id = keyIds.get(key) ?? sql.keyId.get(key, key)?.id ?? undefined;
       if (id === undefined) {
         id = Number(sql.insertKey.run(key).lastInsertRowid);
+        sql.indexKey.run(key, id);
+        newKeys += 1;
       }
       keyIds.set(key, id);
       return id;
@@ -355,9 +413,49 @@ export class SqliteStateStore implements VersionedStateStore {
         entry.value,
       );
     }
-    for (const tx of batch.block.transactions) {
-      sql.indexTransaction.run(tx.txId, batch.block.number, tx.txIndex);
+    const newTransactions = this.#indexTransactions(batch.block);
+    return this.#mergeFullTiers({
+      ...tiers,
+      keysRecent: tiers.keysRecent + newKeys,
+      txRecent: tiers.txRecent + newTransactions,
+    });
+  }
+
+  /** Indexes the ids the block is the first to hold; answers how many. */
+  #indexTransactions(block: BlockRecord): number {
+    let indexed = 0;
+    for (const tx of block.transactions) {
+      // A DUPLICATE_TXID transaction repeats an id that is indexed already (perhaps in main).
+      if (tx.validationCode !== 'DUPLICATE_TXID') {
+        indexed += this.#sql.indexTransaction.run(tx.txId, block.number, tx.txIndex).changes;
+      }
     }
+    return indexed;
+  }
+
+  #countTiers(): TierSizes {
+    const count = (statement: Statements['countTier']['keysMain']): number => statement.get()?.n ?? 0;
+    const { countTier } = this.#sql;
+    return {
+      keysRecent: count(countTier.keysRecent),
+      keysMain: count(countTier.keysMain),
+      txRecent: count(countTier.txRecent),
+      txMain: count(countTier.txMain),
+    };
+  }
+
+  /** Moves a recent tier that has outgrown its limit into its main tier (inside the block's transaction). */
+  #mergeFullTiers(tiers: TierSizes): TierSizes {
+    let merged = tiers;
+    if (merged.keysRecent > this.#recentIndexLimit(merged.keysMain)) {
+      for (const statement of this.#sql.mergeKeys) statement.run();
+      merged = { ...merged, keysRecent: 0, keysMain: merged.keysMain + merged.keysRecent };
+    }
+    if (merged.txRecent > this.#recentIndexLimit(merged.txMain)) {
+      for (const statement of this.#sql.mergeTransactions) statement.run();
+      merged = { ...merged, txRecent: 0, txMain: merged.txMain + merged.txRecent };
+    }
+    return merged;
   }
 
   #remember(block: BlockRecord): void {

@@ -262,12 +262,69 @@ describe('verifyChain — tampering', () => {
   });
 
   it('catches a transaction id dropped from the index at its block', () => {
-    tamper((db) => db.prepare(`DELETE FROM transactions WHERE block_num = 4 AND tx_num = 1`).run());
+    tamper((db) => {
+      for (const tier of ['tx_index_recent', 'tx_index_main']) {
+        db.prepare(`DELETE FROM ${tier} WHERE block_num = 4 AND tx_num = 1`).run();
+      }
+    });
 
     expect(verifyChain(file)).toMatchObject({
       ok: false,
       firstBadBlock: 4,
       reason: expect.stringContaining('index') as string,
+    });
+  });
+
+  it('catches a transaction id indexed in both tiers', () => {
+    tamper((db) =>
+      db
+        .prepare(
+          `INSERT INTO tx_index_main SELECT tx_id, block_num, tx_num FROM tx_index_recent WHERE block_num = 3 LIMIT 1`,
+        )
+        .run(),
+    );
+
+    expect(verifyChain(file)).toMatchObject({ ok: false, firstBadBlock: 3 });
+  });
+
+  it('catches a key missing from the key index, indexed twice, or under another number, at its first block', () => {
+    tamper((db) => db.prepare(`DELETE FROM key_index_recent WHERE key = 'd'`).run());
+    expect(verifyChain(file)).toMatchObject({
+      ok: false,
+      firstBadBlock: 4,
+      reason: 'key "d" is not indexed exactly once',
+    });
+
+    tamper((db) => {
+      db.prepare(`INSERT INTO key_index_recent (key, id) SELECT 'd', id FROM keys WHERE key = 'd'`).run();
+      db.prepare(`INSERT INTO key_index_main SELECT key, id FROM key_index_recent WHERE key = 'c'`).run();
+    });
+    expect(verifyChain(file)).toMatchObject({
+      ok: false,
+      firstBadBlock: 2,
+      reason: expect.stringContaining('"c"') as string,
+    });
+
+    tamper((db) => {
+      db.prepare(`DELETE FROM key_index_main WHERE key = 'c'`).run();
+      db.prepare(
+        `UPDATE key_index_recent SET id = (SELECT id FROM keys WHERE key = 'e') WHERE key = 'a'`,
+      ).run();
+    });
+    expect(verifyChain(file)).toMatchObject({
+      ok: false,
+      firstBadBlock: 0,
+      reason: expect.stringContaining('"a"') as string,
+    });
+  });
+
+  it('catches an index entry that names no key', () => {
+    tamper((db) => db.prepare(`INSERT INTO key_index_main (key, id) VALUES ('ghost', 999)`).run());
+
+    expect(verifyChain(file)).toMatchObject({
+      ok: false,
+      firstBadBlock: 0,
+      reason: 'the key index names "ghost", which is no key',
     });
   });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 
 import type {
   BlockCommitBatch,
@@ -8,7 +9,11 @@ import type {
   TransactionRecord,
 } from '../../../../gateway/ledger/embedded/ledger.records';
 import { MemoryStateStore } from '../../../../gateway/ledger/embedded/memory.state.store';
-import { SqliteStateStore } from '../../../../gateway/ledger/embedded/sqlite.state.store';
+import type { SqliteStateStoreOptions } from '../../../../gateway/ledger/embedded/sqlite.state.store';
+import {
+  defaultRecentIndexLimit,
+  SqliteStateStore,
+} from '../../../../gateway/ledger/embedded/sqlite.state.store';
 import type { VersionedStateStore } from '../../../../gateway/ledger/embedded/state.store';
 import { LedgerStorageError } from '../../../../gateway/ledger/embedded/storage.errors';
 import { verifyChain } from '../../../../gateway/ledger/embedded/chain.verifier';
@@ -84,15 +89,38 @@ function ledgerFile(): string {
   return path.join(dir.path, 'ledger.sqlite');
 }
 
-function openSqlite(): SqliteStateStore {
-  const store = SqliteStateStore.open(ledgerFile());
+function openSqlite(options: SqliteStateStoreOptions = {}): SqliteStateStore {
+  const store = SqliteStateStore.open(ledgerFile(), options);
   stores.push(store);
   return store;
 }
 
+/** Moves the recent index tiers to main whenever they hold more than one entry. */
+const openSqliteMergingOften = (): SqliteStateStore => openSqlite({ recentIndexLimit: () => 1 });
+
+/** Rewrites a closed ledger file into the version 2 layout, rows and all. */
+function rewriteAsVersion2(file: string): void {
+  const db = new Database(file);
+  db.pragma('foreign_keys = OFF');
+  db.exec(`
+    DROP VIEW transactions;
+    CREATE TABLE transactions (tx_id TEXT PRIMARY KEY, block_num INTEGER NOT NULL, tx_num INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT INTO transactions SELECT tx_id, block_num, tx_num FROM tx_index_recent
+      UNION ALL SELECT tx_id, block_num, tx_num FROM tx_index_main;
+    DROP TABLE tx_index_recent; DROP TABLE tx_index_main;
+    CREATE TABLE keys_v2 (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE COLLATE BINARY);
+    INSERT INTO keys_v2 SELECT id, key FROM keys;
+    DROP TABLE key_index_recent; DROP TABLE key_index_main; DROP TABLE keys;
+    ALTER TABLE keys_v2 RENAME TO keys;
+    PRAGMA user_version = 2;
+  `);
+  db.close();
+}
+
 describe.each<[string, () => VersionedStateStore]>([
   ['MemoryStateStore (reference)', () => new MemoryStateStore()],
-  ['SqliteStateStore', openSqlite],
+  ['SqliteStateStore', () => openSqlite()],
+  ['SqliteStateStore, index tiers merged at almost every block', openSqliteMergingOften],
 ])('%s — the state store port', (_name, open) => {
   it('scans keys in code point order, as LevelDB orders UTF-8 bytes', () => {
     const store = open();
@@ -216,7 +244,7 @@ describe('SqliteStateStore — durability', () => {
     expect(reopened.blockHeader(2)?.previousHash).toBe(head);
   });
 
-  it('brings a schema version 1 file (keys as text in state and history) to version 2 on open', () => {
+  it('brings a schema version 1 file (keys as text in state and history) to version 3 on open', () => {
     const store = openSqlite();
     store.applyBlock(batch(0, [put('a', 'v1', 0), put('b', 'x', 0)]));
     store.applyBlock(batch(1, [put('a', 'v2', 1), remove('b', 1), put('c', 'y', 1)]));
@@ -224,6 +252,7 @@ describe('SqliteStateStore — durability', () => {
     store.close();
     stores.splice(0);
     // Rewrite the file into the version 1 layout, rows and all.
+    rewriteAsVersion2(ledgerFile());
     const db = new Database(ledgerFile());
     db.exec(`
       CREATE TABLE state_v1 (key TEXT NOT NULL UNIQUE COLLATE BINARY, value BLOB NOT NULL,
@@ -258,6 +287,37 @@ describe('SqliteStateStore — durability', () => {
     expect(verifyChain(ledgerFile())).toMatchObject({ ok: true, height: 3 });
   });
 
+  it('brings a schema version 2 file (one key index, one transaction table) to version 3 on open', () => {
+    const store = openSqlite();
+    store.applyBlock(batch(0, [put('b', 'x', 0), put('a', 'v1', 0)]));
+    store.applyBlock(batch(1, [put('a', 'v2', 1), remove('b', 1), put('c', 'y', 1)]));
+    const head = store.headHash;
+    store.close();
+    stores.splice(0);
+    rewriteAsVersion2(ledgerFile());
+    expect(() => SqliteStateStore.open(ledgerFile(), { mustExist: true })).toThrow(/version 2/);
+
+    const migrated = openSqlite();
+
+    expect([migrated.height, migrated.headHash]).toEqual([2, head]);
+    expect(migrated.scan('', '').map((kv) => `${kv.key}=${kv.value.toString()}`)).toEqual(['a=v2', 'c=y']);
+    expect(migrated.history('b').map((entry) => entry.isDelete)).toEqual([true, false]);
+    expect([migrated.hasTransaction('tx-0'), migrated.hasTransaction('tx-1')]).toEqual([true, true]);
+    migrated.applyBlock(batch(2, [put('b', 'back', 2), put('d', 'new', 2)]));
+    expect(migrated.scan('', '').map((kv) => kv.key)).toEqual(['a', 'b', 'c', 'd']);
+    migrated.close();
+    const db = new Database(ledgerFile(), { readonly: true });
+    // Every key migrated into main with its number; the key written after the migration is recent.
+    expect(db.prepare('SELECT key, id FROM key_index_main ORDER BY key').all()).toEqual([
+      { key: 'a', id: 2 },
+      { key: 'b', id: 1 },
+      { key: 'c', id: 3 },
+    ]);
+    expect(db.prepare('SELECT key FROM key_index_recent').pluck().all()).toEqual(['d']);
+    db.close();
+    expect(verifyChain(ledgerFile())).toMatchObject({ ok: true, height: 3, headHash: migrated.headHash });
+  });
+
   it('applies a block all or nothing: a failure half-way leaves the previous block in place', () => {
     const store = openSqlite();
     store.applyBlock(batch(0, [put('a', 'v1', 0)]));
@@ -280,6 +340,84 @@ describe('SqliteStateStore — durability', () => {
     expect(store.height).toBe(2);
     store.close();
     expect(verifyChain(ledgerFile())).toMatchObject({ ok: true, height: 2 });
+  });
+
+  it("leaves a failed block out of the index tiers' sizes, so it brings no merge forward", () => {
+    const store = openSqlite({ recentIndexLimit: () => 3 });
+    store.applyBlock(batch(0, [put('a', 'v1', 0), put('b', 'v1', 0)]));
+    const broken = batch(1, [put('c', 'v1', 1), put('d', 'v1', 1)]);
+    const failing: BlockCommitBatch = {
+      ...broken,
+      history: broken.history.map((entry) => ({ ...entry, timestamp: new Date(Number.NaN) })),
+    };
+    expect(() => {
+      store.applyBlock(failing);
+    }).toThrow();
+
+    // Had the failed block's two keys been counted, this third key would make five and merge.
+    store.applyBlock(batch(1, [put('e', 'v1', 1)]));
+    store.close();
+    const db = new Database(ledgerFile(), { readonly: true });
+    const tierOf = db.prepare<[], { tier: string; key: string }>(
+      `SELECT 'recent' AS tier, key FROM key_index_recent UNION ALL SELECT 'main' AS tier, key FROM key_index_main ORDER BY key`,
+    );
+    expect(tierOf.all()).toEqual([
+      { tier: 'recent', key: 'a' },
+      { tier: 'recent', key: 'b' },
+      { tier: 'recent', key: 'e' },
+    ]);
+    db.close();
+    expect(verifyChain(ledgerFile())).toMatchObject({ ok: true, height: 2 });
+  });
+
+  it('answers every read as the reference store does, whenever the index tiers merge', () => {
+    const keyArb = fc.constantFrom('a', 'a\u0000', 'ab', 'b', 'b\u0000x', 'c', '\uE000', '\u{1F600}');
+    const blockArb = fc.array(
+      fc.record({ key: keyArb, value: fc.option(fc.string({ maxLength: 3 }), { nil: null }) }),
+      { minLength: 1, maxLength: 6 },
+    );
+    let run = 0;
+    fc.assert(
+      fc.property(
+        fc.array(blockArb, { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.tuple(keyArb, keyArb),
+        (blocks, limit, [from, to]) => {
+          run += 1;
+          const file = path.join(dir.path, `tiers-${run}.sqlite`);
+          const sqlite = SqliteStateStore.open(file, { recentIndexLimit: () => limit });
+          const reference = new MemoryStateStore();
+          try {
+            blocks.forEach((writes, blockNum) => {
+              // One write per key and block, as a validated block has.
+              const updates = [...new Map(writes.map((w) => [w.key, w])).values()].map((w) =>
+                w.value === null ? remove(w.key, blockNum) : put(w.key, w.value, blockNum),
+              );
+              for (const store of [sqlite, reference]) store.applyBlock(batch(blockNum, updates));
+            });
+            const read = (store: VersionedStateStore) => ({
+              all: store.scan('', '').map((kv) => [kv.key, kv.value.toString(), kv.version.blockNum]),
+              range: store.scan(from, to).map((kv) => kv.key),
+              limited: store.scan(from, '', 2).map((kv) => kv.key),
+              from: store.get(from)?.value.toString(),
+              history: store.history(to).map((m) => [m.isDelete, m.value.toString(), m.version.blockNum]),
+              txs: blocks.map((_, n) => store.hasTransaction(`tx-${n}`)),
+            });
+            expect(read(sqlite)).toEqual(read(reference));
+          } finally {
+            sqlite.close();
+          }
+          expect(verifyChain(file)).toMatchObject({ ok: true, height: blocks.length });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('sizes the recent tier at 4,096 entries at least, then 32·√(main)', () => {
+    expect([0, 10_000, 16_384, 1_000_000, 10_000_000].map(defaultRecentIndexLimit)).toEqual([
+      4096, 4096, 4096, 32_000, 101_193,
+    ]);
   });
 
   it('refuses to write after another connection appended a block to the same file', () => {
