@@ -7,7 +7,7 @@ import { DEFAULT_BLOCK_TIMEOUT_MS } from '../gateway/ledger/embedded/block.cutte
 import { EmbeddedLedger } from '../gateway/ledger/embedded/embedded.ledger';
 import type { LedgerIdentity } from '../gateway/ledger/ledger.port';
 import { SqliteReadModel } from '../gateway/read-model/sqlite.read-model';
-import { pool, report, seconds, tempDir } from './bench.support';
+import { pool, report, seconds, tempDir, threadCpuMs } from './bench.support';
 import { companyId, officialResult, selfTestReport } from './reports.fixture';
 
 /**
@@ -115,9 +115,13 @@ export async function benchIngest(
     await caughtUp(s);
   };
   await ingest(0, warmup);
+  const mainCpuBefore = threadCpuMs();
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   await ingest(warmup, reports);
   const embeddedSeconds = seconds(process.hrtime.bigint() - started);
+  const cpu = process.cpuUsage(cpuBefore);
+  const mainCpuAfter = threadCpuMs();
   await s.close();
 
   const { dir, remove } = tempDir('fic-bench-bare-');
@@ -155,6 +159,11 @@ export async function benchIngest(
     embeddedReportsPerSecond: Math.round(embeddedRate),
     bareSqliteReportsPerSecond: Math.round(bareRate),
     ratio: Number((embeddedRate / bareRate).toFixed(4)),
+    // CPU per report: the whole process (all threads) and the main (ledger) thread alone.
+    cpuUsPerReport: Math.round((cpu.user + cpu.system) / reports),
+    ...(mainCpuBefore === undefined || mainCpuAfter === undefined
+      ? {}
+      : { mainThreadCpuUsPerReport: Math.round(((mainCpuAfter - mainCpuBefore) * 1000) / reports) }),
   };
 }
 

@@ -47,6 +47,7 @@ import { z } from 'zod';
 
 import type {
   BlockRecord,
+  EncodedTransaction,
   KVRead,
   RangeQueryInfo,
   StateMetadata,
@@ -112,8 +113,18 @@ function encodeRange(range: RangeQueryInfo): object {
   };
 }
 
-function encodeTransaction(tx: TransactionRecord): object {
-  return {
+/** A transaction before it has a place in a block. */
+export type UnplacedTransaction = Omit<TransactionRecord, 'txIndex' | 'validationCode'>;
+
+/**
+ * Encodes a transaction for {@link encodeBlockData}, apart from its place in the block.
+ *
+ * @example
+ * const encoded = encodeTransaction(simulation); // in a simulation worker
+ * const data = encodeBlockData(block.transactions, [encoded]); // where the block is committed
+ */
+export function encodeTransaction(tx: UnplacedTransaction): EncodedTransaction {
+  const head = JSON.stringify({
     args: [...tx.args],
     creator: { certificate: tx.creator.certificate, mspId: tx.creator.mspId },
     event:
@@ -128,8 +139,8 @@ function encodeTransaction(tx: TransactionRecord): object {
     status: tx.status,
     timestamp: tx.timestamp.toISOString(),
     txId: tx.txId,
-    txIndex: tx.txIndex,
-    validationCode: tx.validationCode,
+  });
+  const tail = JSON.stringify({
     writeSet: {
       metadataWrites: tx.writeSet.metadataWrites.map((write) => ({
         key: write.key,
@@ -141,18 +152,40 @@ function encodeTransaction(tx: TransactionRecord): object {
         value: base64(write.value),
       })),
     },
-  };
+  });
+  // Both strings are objects: drop head's closing brace and tail's opening one (one byte each).
+  const headBytes = Buffer.from(head, 'utf8');
+  const tailBytes = Buffer.from(tail, 'utf8');
+  return { head: headBytes.subarray(0, headBytes.length - 1), tail: tailBytes.subarray(1) };
 }
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
 
 /**
  * The canonical bytes of a block's transactions (see the module documentation).
  *
+ * @param transactions - the block's transactions, in order.
+ * @param encoded - the transactions already encoded by {@link encodeTransaction}, by position (for
+ *   example by the simulation worker that ran them); the others are encoded here. Each must encode
+ *   the transaction at its position.
  * @example
  * const data = encodeBlockData(block.transactions);
  * const dataHash = sha256Hex(data);
  */
-export function encodeBlockData(transactions: readonly TransactionRecord[]): Buffer {
-  return Buffer.from(JSON.stringify(transactions.map(encodeTransaction)), 'utf8');
+export function encodeBlockData(
+  transactions: readonly TransactionRecord[],
+  encoded: readonly (EncodedTransaction | undefined)[] = [],
+): Buffer {
+  const pieces: Uint8Array[] = [OPEN];
+  transactions.forEach((tx, position) => {
+    const { head, tail } = encoded[position] ?? encodeTransaction(tx);
+    const place = `,"txIndex":${JSON.stringify(tx.txIndex)},"validationCode":${JSON.stringify(tx.validationCode)},`;
+    pieces.push(...(position === 0 ? [] : [COMMA]), head, Buffer.from(place, 'utf8'), tail);
+  });
+  pieces.push(CLOSE);
+  return Buffer.concat(pieces);
 }
 
 /** Lowercase hex SHA-256 of `bytes`. */

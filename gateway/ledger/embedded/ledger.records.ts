@@ -114,6 +114,17 @@ export interface TransactionRecord {
   readonly event?: ChaincodeEventRecord;
 }
 
+/**
+ * A transaction's canonical JSON in block data (see `block.codec.ts`), as UTF-8, split where its
+ * block position and validation code go: `head` is the object up to `"txId"`'s value (without the
+ * closing brace), `tail` its `"writeSet"` member and the closing brace. The simulation workers encode
+ * their transactions this way, so that the thread that commits blocks only joins bytes.
+ */
+export interface EncodedTransaction {
+  readonly head: Uint8Array;
+  readonly tail: Uint8Array;
+}
+
 /** A block: an ordered list of transactions, numbered from 0. */
 export interface BlockRecord {
   readonly number: number;
@@ -148,4 +159,9 @@ export interface BlockCommitBatch {
   readonly block: BlockRecord;
   readonly updates: readonly StateUpdate[];
   readonly history: readonly KeyModificationRecord[];
+  /**
+   * The block's transactions already in their canonical bytes, by position (see `encodeTransaction`
+   * in `block.codec.ts`); the store encodes the others.
+   */
+  readonly encoded?: readonly (EncodedTransaction | undefined)[];
 }

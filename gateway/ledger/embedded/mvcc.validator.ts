@@ -7,6 +7,7 @@ import { compareKeys, isKeyInRange, keyAfter } from './key.order';
 import type {
   BlockCommitBatch,
   BlockRecord,
+  EncodedTransaction,
   KeyModificationRecord,
   KVRead,
   RangeQueryInfo,
@@ -19,7 +20,10 @@ import type {
 import type { VersionedStateStore } from './state.store';
 
 /** A transaction to validate: a {@link TransactionRecord} before validation gave it a code. */
-export type UnvalidatedTransaction = Omit<TransactionRecord, 'validationCode' | 'txIndex'>;
+export type UnvalidatedTransaction = Omit<TransactionRecord, 'validationCode' | 'txIndex'> & {
+  /** Its canonical bytes, when its endorser encoded it (see `encodeTransaction`). */
+  readonly encoded?: EncodedTransaction;
+};
 
 /** The committed data the validator reads. */
 export type CommittedStateReader = Pick<
@@ -180,7 +184,7 @@ export function validateBlock(
   const updates = new BlockUpdates(committed);
   const history: KeyModificationRecord[] = [];
   const seenTxIds = new Set<string>();
-  const records = transactions.map((tx, txIndex): TransactionRecord => {
+  const records = transactions.map(({ encoded: _, ...tx }, txIndex): TransactionRecord => {
     const validationCode = validationCodeOf(tx, seenTxIds, updates, committed);
     seenTxIds.add(tx.txId);
     if (validationCode === 'VALID') {
@@ -189,5 +193,11 @@ export function validateBlock(
     return { ...tx, txIndex, validationCode };
   });
   const block: BlockRecord = { number: blockNum, transactions: records };
-  return { block, updates: updates.updates(), history };
+  const encoded = transactions.map((tx) => tx.encoded);
+  return {
+    block,
+    updates: updates.updates(),
+    history,
+    ...(encoded.some((bytes) => bytes !== undefined) ? { encoded } : {}),
+  };
 }

@@ -23,6 +23,7 @@ async function start(): Promise<void> {
   const { CHAINCODE_INFO } = await import('../../../chaincode/shim.binding');
   const { ContractDispatcher } = await import('./contract.dispatcher');
   const { endorseProposal } = await import('./proposal.endorser');
+  const { encodeTransaction } = await import('./block.codec');
   const { SqliteStateStore } = await import('./sqlite.state.store');
 
   const settings = z
@@ -40,7 +41,8 @@ async function start(): Promise<void> {
     try {
       const proposal: Proposal = request.proposal;
       const simulation = await store.readSnapshot(() => endorseProposal(scope, proposal));
-      return { id: request.id, simulation };
+      // Encoded here, beside the contract, rather than on the thread that commits the blocks.
+      return { id: request.id, simulation: { ...simulation, encoded: encodeTransaction(simulation) } };
     } catch (error: unknown) {
       return { id: request.id, error: error instanceof Error ? error.message : String(error) };
     }

@@ -346,7 +346,7 @@ export class SqliteStateStore implements VersionedStateStore {
     if (batch.block.number !== this.#height) {
       throw new RangeError(`block ${batch.block.number} cannot follow height ${this.#height}`);
     }
-    const data = encodeBlockData(batch.block.transactions);
+    const data = encodeBlockData(batch.block.transactions, batch.encoded);
     const header = chainHeader(batch.block.number, this.#headHash, data);
     this.#tiers = this.#applyInTransaction(batch, header, data);
     this.#height += 1;
