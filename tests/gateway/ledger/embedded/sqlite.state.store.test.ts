@@ -17,6 +17,7 @@ import {
 import type { VersionedStateStore } from '../../../../gateway/ledger/embedded/state.store';
 import { LedgerStorageError } from '../../../../gateway/ledger/embedded/storage.errors';
 import { verifyChain } from '../../../../gateway/ledger/embedded/chain.verifier';
+import { openLedgerDatabase } from '../../../../gateway/ledger/embedded/sqlite.schema';
 import type { TempDir } from './embedded.fixture';
 import { tempDir } from './embedded.fixture';
 
@@ -515,6 +516,29 @@ describe('SqliteStateStore — durability', () => {
     writer.applyBlock(batch(2, [put('a', 'three', 2)]));
     expect(writer.get('a')?.value.toString()).toBe('three');
     reader.close();
+  });
+
+  it('checkpoints the WAL every 8 MiB, whatever the page size of the file', () => {
+    openSqlite().close();
+    // A ledger file with 4 KiB pages, as files created before 64 KiB pages have.
+    const small = path.join(dir.path, 'small-pages.sqlite');
+    SqliteStateStore.open(small).close();
+    const rewrite = new Database(small);
+    rewrite.pragma('journal_mode = DELETE');
+    rewrite.pragma('page_size = 4096');
+    rewrite.exec('VACUUM');
+    rewrite.close();
+
+    const checkpointPages = (file: string): unknown[] => {
+      const db = openLedgerDatabase(file);
+      try {
+        return [db.pragma('page_size', { simple: true }), db.pragma('wal_autocheckpoint', { simple: true })];
+      } finally {
+        db.close();
+      }
+    };
+    expect(checkpointPages(ledgerFile())).toEqual([65_536, 128]);
+    expect(checkpointPages(small)).toEqual([4096, 2048]);
   });
 
   it('refuses to open a missing file for reading', () => {
