@@ -99,6 +99,28 @@ function openSqlite(options: SqliteStateStoreOptions = {}): SqliteStateStore {
 /** Moves the recent index tiers to main whenever they hold more than one entry. */
 const openSqliteMergingOften = (): SqliteStateStore => openSqlite({ recentIndexLimit: () => 1 });
 
+/**
+ * The batch with an invalid timestamp on its history entries: applying it fails at the history
+ * insert, after the block and state rows were written.
+ */
+function failingHalfWay(committed: BlockCommitBatch): BlockCommitBatch {
+  return {
+    ...committed,
+    history: committed.history.map((entry) => ({ ...entry, timestamp: new Date(Number.NaN) })),
+  };
+}
+
+/** Commits two blocks (b and a; then a again, b deleted, c new) and closes the store; answers its head hash. */
+function twoBlocksClosed(): string {
+  const store = openSqlite();
+  store.applyBlock(batch(0, [put('b', 'x', 0), put('a', 'v1', 0)]));
+  store.applyBlock(batch(1, [put('a', 'v2', 1), remove('b', 1), put('c', 'y', 1)]));
+  const head = store.headHash;
+  store.close();
+  stores.splice(0);
+  return head;
+}
+
 /** Rewrites a closed ledger file into the version 2 layout, rows and all. */
 function rewriteAsVersion2(file: string): void {
   const db = new Database(file);
@@ -246,12 +268,7 @@ describe('SqliteStateStore — durability', () => {
   });
 
   it('brings a schema version 1 file (keys as text in state and history) to version 3 on open', () => {
-    const store = openSqlite();
-    store.applyBlock(batch(0, [put('a', 'v1', 0), put('b', 'x', 0)]));
-    store.applyBlock(batch(1, [put('a', 'v2', 1), remove('b', 1), put('c', 'y', 1)]));
-    const head = store.headHash;
-    store.close();
-    stores.splice(0);
+    const head = twoBlocksClosed();
     // Rewrite the file into the version 1 layout, rows and all.
     rewriteAsVersion2(ledgerFile());
     const db = new Database(ledgerFile());
@@ -289,12 +306,7 @@ describe('SqliteStateStore — durability', () => {
   });
 
   it('brings a schema version 2 file (one key index, one transaction table) to version 3 on open', () => {
-    const store = openSqlite();
-    store.applyBlock(batch(0, [put('b', 'x', 0), put('a', 'v1', 0)]));
-    store.applyBlock(batch(1, [put('a', 'v2', 1), remove('b', 1), put('c', 'y', 1)]));
-    const head = store.headHash;
-    store.close();
-    stores.splice(0);
+    const head = twoBlocksClosed();
     rewriteAsVersion2(ledgerFile());
     expect(() => SqliteStateStore.open(ledgerFile(), { mustExist: true })).toThrow(/version 2/);
 
@@ -323,14 +335,9 @@ describe('SqliteStateStore — durability', () => {
     const store = openSqlite();
     store.applyBlock(batch(0, [put('a', 'v1', 0)]));
     const broken = batch(1, [put('a', 'v2', 1), put('b', 'new', 1)]);
-    // An invalid timestamp fails the history insert, after the block and state rows were written.
-    const failing: BlockCommitBatch = {
-      ...broken,
-      history: broken.history.map((entry) => ({ ...entry, timestamp: new Date(Number.NaN) })),
-    };
 
     expect(() => {
-      store.applyBlock(failing);
+      store.applyBlock(failingHalfWay(broken));
     }).toThrow();
 
     expect(store.height).toBe(1);
@@ -346,13 +353,8 @@ describe('SqliteStateStore — durability', () => {
   it("leaves a failed block out of the index tiers' sizes, so it brings no merge forward", () => {
     const store = openSqlite({ recentIndexLimit: () => 3 });
     store.applyBlock(batch(0, [put('a', 'v1', 0), put('b', 'v1', 0)]));
-    const broken = batch(1, [put('c', 'v1', 1), put('d', 'v1', 1)]);
-    const failing: BlockCommitBatch = {
-      ...broken,
-      history: broken.history.map((entry) => ({ ...entry, timestamp: new Date(Number.NaN) })),
-    };
     expect(() => {
-      store.applyBlock(failing);
+      store.applyBlock(failingHalfWay(batch(1, [put('c', 'v1', 1), put('d', 'v1', 1)])));
     }).toThrow();
 
     // Had the failed block's two keys been counted, this third key would make five and merge.
