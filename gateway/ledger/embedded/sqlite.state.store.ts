@@ -41,7 +41,7 @@ const MIN_RECENT_INDEX_ROWS = 4096;
 /**
  * The default size of a recent index tier: max(4096, 32·√main). A block rewrites about every page of
  * the recent tier, and a merge about every page of main that receives an entry; growing the recent
- * tier with the square root of main balances the two (about 4 MB of recent tier at 10 M keys).
+ * tier with the square root of main balances the two (about 100,000 entries, some 10 MB, at 10 M keys).
  */
 export function defaultRecentIndexLimit(mainRows: number): number {
   return Math.max(MIN_RECENT_INDEX_ROWS, Math.ceil(32 * Math.sqrt(mainRows)));
