@@ -13,6 +13,9 @@ import type { WorkerReply, WorkerRequest } from './worker.endorser';
 // fabric-contract-api logs every decorator at info level when it loads (as in gateway/main.ts).
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'error';
 
+/** Chaincode response statuses from here on are refusals (fabric-shim's `ERRORTHRESHOLD`). */
+const REFUSED = 400;
+
 async function start(): Promise<void> {
   const port = parentPort;
   if (port === null) {
@@ -41,8 +44,18 @@ async function start(): Promise<void> {
     try {
       const proposal: Proposal = request.proposal;
       const simulation = await store.readSnapshot(() => endorseProposal(scope, proposal));
-      // Encoded here, beside the contract, rather than on the thread that commits the blocks.
-      return { id: request.id, simulation: { ...simulation, encoded: encodeTransaction(simulation) } };
+      // Encoded here, beside the contract, rather than on the thread that commits the blocks. A
+      // refusal is never ordered, and one that writes and emits nothing is a query almost always
+      // (an identical re-post is the exception): those the committing thread encodes if it must.
+      const ordered =
+        simulation.status < REFUSED &&
+        (simulation.writeSet.writes.length > 0 ||
+          simulation.writeSet.metadataWrites.length > 0 ||
+          simulation.event !== undefined);
+      return {
+        id: request.id,
+        simulation: ordered ? { ...simulation, encoded: encodeTransaction(simulation) } : simulation,
+      };
     } catch (error: unknown) {
       return { id: request.id, error: error instanceof Error ? error.message : String(error) };
     }

@@ -251,50 +251,61 @@ describe.each(MODES)('with $name', ({ options }) => {
 
     it('stores block data that is the canonical encoding of its transactions, valid or not', async () => {
       const ledger = await ledgerWithCompany({ blockMaxTransactions: 4, blockTimeoutMs: 5_000 });
-      const payloads = [
-        selfTest('ST-1'),
-        selfTest('ST-2', { batchNo: 'L1' }),
-        selfTest('ST-2', { batchNo: 'L2' }),
-        selfTest('ST-3'),
+      // Block 1: new reports, one of them in conflict; block 2: identical re-posts, which write nothing.
+      const blocks = [
+        [
+          selfTest('ST-1'),
+          selfTest('ST-2', { batchNo: 'L1' }),
+          selfTest('ST-2', { batchNo: 'L2' }),
+          selfTest('ST-3'),
+        ],
+        [selfTest('ST-1'), selfTest('ST-3'), selfTest('ST-1'), selfTest('ST-3')],
       ];
-      await Promise.allSettled(
-        payloads.map((payload) => ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [payload])),
-      );
-      const [delivered] = await readBlocks(ledger, 1, 1);
+      for (const payloads of blocks) {
+        await Promise.allSettled(
+          payloads.map((payload) => ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [payload])),
+        );
+      }
+      const delivered = await readBlocks(ledger, 1, 2);
       await ledger.close();
 
       const db = new Database(ledger.databaseFile, { readonly: true });
       try {
-        const row = db.prepare<[], { data: Buffer }>('SELECT data FROM blocks WHERE number = 1').get();
-        const block = decodeBlockData(1, row!.data);
-        expect(block.transactions.map((tx) => tx.validationCode).sort()).toEqual([
-          'MVCC_READ_CONFLICT',
-          'VALID',
-          'VALID',
-          'VALID',
+        const stored = db.prepare<[number], { data: Buffer }>('SELECT data FROM blocks WHERE number = ?');
+        blocks.forEach((payloads, index) => {
+          const data = stored.get(index + 1)!.data;
+          const block = decodeBlockData(index + 1, data);
+          // Re-encoding on this thread gives the very bytes the ledger stored …
+          expect(encodeBlockData(block.transactions).equals(data)).toBe(true);
+          // … and they hold what was proposed and what the ledger delivered and applied.
+          expect(block.transactions.map((tx) => [tx.fcn, tx.args[0]]).sort()).toEqual(
+            payloads.map((payload) => ['SubmitSelfTest', payload]).sort(),
+          );
+          const storedEvents = block.transactions.flatMap((tx) =>
+            tx.validationCode === 'VALID' && tx.event !== undefined
+              ? [{ txId: tx.txId, name: tx.event.eventName, payload: tx.event.payload.toString('utf8') }]
+              : [],
+          );
+          expect(storedEvents).toEqual(
+            delivered[index]!.events.map((event) => ({
+              txId: event.txId,
+              name: event.eventName,
+              payload: Buffer.from(event.payload).toString('utf8'),
+            })),
+          );
+        });
+        const codes = (number: number) =>
+          decodeBlockData(number, stored.get(number)!.data)
+            .transactions.map((tx) => tx.validationCode)
+            .sort();
+        expect([codes(1), codes(2)]).toEqual([
+          ['MVCC_READ_CONFLICT', 'VALID', 'VALID', 'VALID'],
+          ['VALID', 'VALID', 'VALID', 'VALID'],
         ]);
-        // Re-encoding on this thread gives the very bytes the ledger stored …
-        expect(encodeBlockData(block.transactions).equals(row!.data)).toBe(true);
-        // … and they hold what was proposed and what the ledger delivered and applied.
-        expect(block.transactions.map((tx) => [tx.fcn, tx.args[0]]).sort()).toEqual(
-          payloads.map((payload) => ['SubmitSelfTest', payload]).sort(),
-        );
-        const storedEvents = block.transactions.flatMap((tx) =>
-          tx.validationCode === 'VALID' && tx.event !== undefined
-            ? [{ txId: tx.txId, name: tx.event.eventName, payload: tx.event.payload.toString('utf8') }]
-            : [],
-        );
-        expect(storedEvents).toEqual(
-          delivered!.events.map((event) => ({
-            txId: event.txId,
-            name: event.eventName,
-            payload: Buffer.from(event.payload).toString('utf8'),
-          })),
-        );
       } finally {
         db.close();
       }
-      expect(verifyChain(ledger.databaseFile)).toMatchObject({ ok: true, height: 2 });
+      expect(verifyChain(ledger.databaseFile)).toMatchObject({ ok: true, height: 3 });
     });
 
     it('stores each block with its hash chained to the one before', async () => {
