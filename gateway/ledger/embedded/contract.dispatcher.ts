@@ -3,12 +3,14 @@
  * chaincode process runs under `fabric-chaincode-node start|server`). Routing of `Contract:Tx` names
  * and the default contract, parameter marshalling against the decorator metadata, the
  * before/after/unknownTransaction hooks, return-value serialization and `ClientIdentity` creation
- * are therefore exactly those of a real peer.
+ * are therefore exactly those of a real peer. (Parameter handling runs a leaner copy of the shim's
+ * own steps, with the same checks and errors; see `shim.parameters.ts`.)
  */
-import type { ChaincodeInterface, ChaincodeStub } from 'fabric-shim';
+import { newLogger, type ChaincodeInterface, type ChaincodeStub } from 'fabric-shim';
 import { createChaincode, type ChaincodeInfo, type ContractClass } from '../../../chaincode/shim.binding';
 import { memoizeShimCertificateParsing } from './certificate.memo';
 import { gateShimLoggers, silenceShimLoggers } from './shim.loggers';
+import { leanShimParameterHandling } from './shim.parameters';
 
 export type { ChaincodeInfo, ContractClass };
 
@@ -67,12 +69,15 @@ export class ContractDispatcher {
    * @throws when a class is not a fabric-contract-api `Contract`.
    */
   constructor(contracts: readonly ContractClass[], info: ChaincodeInfo = {}) {
-    // The first two only remove repeated work of the shim in this process, the third keeps its
+    // These only remove repeated work of the shim in this process (the certificate memo, the gated
+    // loggers and, below, the lean parameter handling), apart from silencing, which keeps its
     // unstructured lines out of the service's log; see their modules for why.
     memoizeShimCertificateParsing();
     gateShimLoggers();
     silenceShimLoggers();
     this.#chaincode = createChaincode(contracts, info);
+    const marshallLogger = newLogger('contracts-spi/datamarshall.js');
+    leanShimParameterHandling(this.#chaincode, () => marshallLogger.isLevelEnabled('debug'));
   }
 
   /**
