@@ -121,6 +121,14 @@ describe('block encoding', () => {
     expect(header.dataHash).toBe('1f03042328eb1147f2d7382b53fb54e19cc13fe836e1d2e1414355816915e363');
   });
 
+  it('encodes each creator as given when one certificate appears under two MSP ids', () => {
+    const tx = fullTransaction();
+    const elsewhere = { ...tx, txIndex: 1, creator: { ...tx.creator, mspId: 'OtherMSP' } };
+    const decoded = decodeBlockData(0, encodeBlockData([tx, elsewhere, { ...tx, txIndex: 2 }])).transactions;
+    expect(decoded.map((t) => t.creator.mspId)).toEqual([tx.creator.mspId, 'OtherMSP', tx.creator.mspId]);
+    expect(new Set(decoded.map((t) => t.creator.certificate))).toEqual(new Set([tx.creator.certificate]));
+  });
+
   it('encodes any transactions canonically and decodes them back', () => {
     const bytes = fc.uint8Array({ maxLength: 24 }).map((array) => Buffer.from(array));
     const text = fc.string({ unit: 'binary', maxLength: 12 });
