@@ -446,6 +446,17 @@ describe('PeerSimulator — queries, history, identity, metadata', () => {
     expect(result.txId).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('names every proposal with a fresh 64-hex-digit transaction id', async () => {
+    const { peer } = newPeer();
+    // More than the 256 ids one fill of random bytes serves.
+    const simulations = await Promise.all(
+      Array.from({ length: 600 }, () => peer.simulate(ids.alice, 'Get', ['k'])),
+    );
+    const txIds = simulations.map((simulation) => simulation.txId);
+    for (const txId of txIds) expect(txId).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set(txIds).size).toBe(txIds.length);
+  });
+
   it('stamps the transaction as fabric-shim does: unsigned Long seconds, nanos, and a Date', async () => {
     const { peer } = newPeer();
     const timestamp = new Date('2025-06-01T10:20:30.456Z');
