@@ -61,6 +61,7 @@ const BLOCK_CACHE_SIZE = 8;
 const NO_LIMIT = -1;
 
 type StateValueRow = Omit<StateRow, 'key'>;
+type NullableColumns<T> = { [K in keyof T]: T[K] | null };
 type HeadRow = Pick<BlockRow, 'number' | 'hash'>;
 
 function toVersionedValue(row: StateValueRow): VersionedValue {
@@ -117,8 +118,13 @@ function prepareStatements(db: LedgerDatabase) {
       `SELECT ? AS key, block_num, tx_num, tx_id, timestamp_ms, is_delete, value
          FROM history WHERE key_id = ${KEY_ID} ORDER BY id DESC`,
     ),
-    versionOf: db.prepare<[string, string], Omit<StateValueRow, 'value'>>(
-      `SELECT block_num, tx_num, metadata FROM state WHERE key_id = ${KEY_ID}`,
+    // One row always: the key's number (null when it was never written) and its state, if any.
+    versionOf: db.prepare<
+      [string, string],
+      NullableColumns<Omit<StateValueRow, 'value'>> & { id: number | null }
+    >(
+      `SELECT k.id, s.block_num, s.tx_num, s.metadata
+         FROM (SELECT ${KEY_ID} AS id) k LEFT JOIN state s ON s.key_id = k.id`,
     ),
     keyId: db.prepare<[string, string], { id: number | null }>(`SELECT ${KEY_ID} AS id`),
     insertKey: db.prepare<[string]>('INSERT INTO keys (key) VALUES (?)'),
@@ -193,6 +199,12 @@ export class SqliteStateStore implements VersionedStateStore {
   #headHash: string;
   /** Counted at the first write: a reader never needs them. */
   #tiers: TierSizes | undefined;
+  /**
+   * The key numbers (null: not indexed) that the last consistent read looked up: a block's
+   * validation reads every key the block writes, and the write that follows at once needs their
+   * numbers again. Kept until that write ends, or the next consistent read begins.
+   */
+  #validatedKeyIds: Map<string, number | null> | undefined;
 
   private constructor(file: string, db: LedgerDatabase, options: SqliteStateStoreOptions) {
     this.file = file;
@@ -246,6 +258,7 @@ export class SqliteStateStore implements VersionedStateStore {
     if (this.#db.inTransaction) {
       return work();
     }
+    this.#validatedKeyIds = new Map();
     this.#sql.begin.run();
     try {
       return work();
@@ -273,7 +286,9 @@ export class SqliteStateStore implements VersionedStateStore {
   /** {@inheritDoc VersionedStateStore.versionOf} */
   versionOf(key: string): Omit<VersionedValue, 'value'> | undefined {
     const row = this.#sql.versionOf.get(key, key);
-    return row === undefined
+    if (row === undefined) throw new Error('the key lookup returned no row');
+    this.#validatedKeyIds?.set(key, row.id);
+    return row.block_num === null || row.tx_num === null
       ? undefined
       : {
           version: { blockNum: row.block_num, txNum: row.tx_num },
@@ -348,7 +363,11 @@ export class SqliteStateStore implements VersionedStateStore {
     }
     const data = encodeBlockData(batch.block.transactions, batch.encoded);
     const header = chainHeader(batch.block.number, this.#headHash, data);
-    this.#tiers = this.#applyInTransaction(batch, header, data);
+    try {
+      this.#tiers = this.#applyInTransaction(batch, header, data);
+    } finally {
+      this.#validatedKeyIds = undefined;
+    }
     this.#height += 1;
     this.#headHash = header.hash;
     this.#remember(batch.block);
@@ -360,6 +379,13 @@ export class SqliteStateStore implements VersionedStateStore {
       this.#db.close();
     }
     this.#blockCache.clear();
+  }
+
+  /** A key's number as the block's validation found it, else as the index has it; undefined if none. */
+  #indexedKeyId(key: string): number | undefined {
+    const validated = this.#validatedKeyIds?.get(key);
+    if (validated !== undefined) return validated ?? undefined;
+    return this.#sql.keyId.get(key, key)?.id ?? undefined;
   }
 
   /** Runs inside the SQLite transaction; answers the index tiers' sizes after it. */
@@ -380,7 +406,7 @@ export class SqliteStateStore implements VersionedStateStore {
     sql.insertBlock.run(header.number, header.previousHash, header.dataHash, header.hash, data);
     const keyIds = new Map<string, number>();
     const keyId = (key: string): number => {
-      let id = keyIds.get(key) ?? sql.keyId.get(key, key)?.id ?? undefined;
+      let id = keyIds.get(key) ?? this.#indexedKeyId(key);
       if (id === undefined) {
         id = Number(sql.insertKey.run(key).lastInsertRowid);
         sql.indexKey.run(key, id);

@@ -373,7 +373,7 @@ describe('SqliteStateStore — durability', () => {
     expect(verifyChain(ledgerFile())).toMatchObject({ ok: true, height: 2 });
   });
 
-  it('answers every read as the reference store does, whenever the index tiers merge', () => {
+  it('answers every read as the reference store does, whenever the index tiers merge and whether or not a block was validated first', () => {
     const keyArb = fc.constantFrom('a', 'a\u0000', 'ab', 'b', 'b\u0000x', 'c', '\uE000', '\u{1F600}');
     const blockArb = fc.array(
       fc.record({ key: keyArb, value: fc.option(fc.string({ maxLength: 3 }), { nil: null }) }),
@@ -385,7 +385,8 @@ describe('SqliteStateStore — durability', () => {
         fc.array(blockArb, { minLength: 1, maxLength: 8 }),
         fc.integer({ min: 0, max: 4 }),
         fc.tuple(keyArb, keyArb),
-        (blocks, limit, [from, to]) => {
+        fc.array(fc.option(fc.array(keyArb, { maxLength: 3 }), { nil: undefined }), { maxLength: 8 }),
+        (blocks, limit, [from, to], validations) => {
           run += 1;
           const file = path.join(dir.path, `tiers-${run}.sqlite`);
           const sqlite = SqliteStateStore.open(file, { recentIndexLimit: () => limit });
@@ -396,6 +397,14 @@ describe('SqliteStateStore — durability', () => {
               const updates = [...new Map(writes.map((w) => [w.key, w])).values()].map((w) =>
                 w.value === null ? remove(w.key, blockNum) : put(w.key, w.value, blockNum),
               );
+              // As the peer validates: versions of the block's keys (and of others it read) in one
+              // consistent read just before the block is applied; some blocks are applied without.
+              const alsoRead = validations[blockNum];
+              if (alsoRead !== undefined) {
+                sqlite.readConsistently(() => {
+                  for (const key of [...updates.map((u) => u.key), ...alsoRead]) sqlite.versionOf(key);
+                });
+              }
               for (const store of [sqlite, reference]) store.applyBlock(batch(blockNum, updates));
             });
             const read = (store: VersionedStateStore) => ({
