@@ -38,6 +38,27 @@ export function compareKeys(a: string, b: string): number {
   return a.length - b.length;
 }
 
+// Code units at or above U+D800: only where both compared keys have one can UTF-16 order differ.
+const BEYOND_BMP_ORDER = /[\uD800-\uFFFF]/;
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Sorts `items` in place by their key in {@link compareKeys} order. When no key holds a surrogate
+ * or a code unit of U+E000–U+FFFF (the usual case), UTF-16 order is that order, and the engine's
+ * own string comparison does the work instead of a loop over the keys' shared prefixes.
+ *
+ * @returns `items`.
+ */
+export function sortByKey<T>(items: T[], keyOf: (item: T) => string): T[] {
+  const byCodeUnits = items.every((item) => !BEYOND_BMP_ORDER.test(keyOf(item)));
+  return items.sort(
+    byCodeUnits ? (a, b) => compareCodeUnits(keyOf(a), keyOf(b)) : (a, b) => compareKeys(keyOf(a), keyOf(b)),
+  );
+}
+
 /**
  * The smallest key that sorts after `key`, used to continue a scan after the last key seen or to
  * turn an inclusive end into an exclusive one.

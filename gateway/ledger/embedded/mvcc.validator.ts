@@ -3,7 +3,7 @@
  * checked in block order against the committed state plus the writes of the valid transactions before
  * it in the same block, then its writes join that batch.
  */
-import { compareKeys, isKeyInRange, keyAfter } from './key.order';
+import { isKeyInRange, keyAfter, sortByKey } from './key.order';
 import type {
   BlockCommitBatch,
   BlockRecord,
@@ -84,7 +84,10 @@ class BlockUpdates {
         merged.set(key, update.version);
       }
     }
-    return [...merged].map(([key, version]) => ({ key, version })).sort((a, b) => compareKeys(a.key, b.key));
+    return sortByKey(
+      [...merged].map(([key, version]) => ({ key, version })),
+      (kv) => kv.key,
+    );
   }
 
   set(update: StateUpdate): void {
@@ -92,7 +95,7 @@ class BlockUpdates {
   }
 
   updates(): StateUpdate[] {
-    return [...this.#pending.values()].sort((a, b) => compareKeys(a.key, b.key));
+    return sortByKey([...this.#pending.values()], (update) => update.key);
   }
 }
 

@@ -3,7 +3,7 @@
  * builder does: the first version read of each key, every range query with the keys it returned,
  * and the last write of each key, sorted by key at the end.
  */
-import { compareKeys } from './key.order';
+import { sortByKey } from './key.order';
 import type {
   KVRead,
   KVWrite,
@@ -86,10 +86,11 @@ export class ReadWriteSetBuilder {
   /** The sets as they stand; writes sorted by key so that equal simulations give equal sets. */
   build(): ReadWriteSet {
     const reads = [...this.#reads].map(([key, version]): KVRead => ({ key, version }));
-    const writes = [...this.#writes.values()].sort((a, b) => compareKeys(a.key, b.key));
-    const metadataWrites = [...this.#metadataWrites]
-      .map(([key, metadata]): MetadataWrite => ({ key, metadata }))
-      .sort((a, b) => compareKeys(a.key, b.key));
+    const writes = sortByKey([...this.#writes.values()], (write) => write.key);
+    const metadataWrites = sortByKey(
+      [...this.#metadataWrites].map(([key, metadata]): MetadataWrite => ({ key, metadata })),
+      (write) => write.key,
+    );
     return {
       readSet: { reads, rangeQueries: this.#rangeQueries.map((recorder) => recorder.toInfo()) },
       writeSet: { writes, metadataWrites },
