@@ -15,7 +15,8 @@
  * marshall's own ajv, compiled once per parameter. A parameter whose schema is a `$ref` is left to
  * the shim's code, because its serializer amends the referenced schema on first use; this chaincode
  * has none (its arguments are JSON strings parsed by zod inside the contract). The debug messages
- * are written as before when the shim's debug level is on.
+ * are written as before when the shim's debug level is on; the shim's error line for a wrong
+ * argument count is not (the embedded peer silences the shim's loggers, see `shim.loggers.ts`).
  */
 
 /** One parameter as fabric-contract-api's metadata describes it. */

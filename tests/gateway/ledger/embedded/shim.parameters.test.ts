@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 
 import { createChaincode } from '../../../../chaincode/shim.binding';
+import { silenceShimLoggers } from '../../../../gateway/ledger/embedded/shim.loggers';
 import { leanShimParameterHandling } from '../../../../gateway/ledger/embedded/shim.parameters';
 import { LedgerProbeContract } from './ledger-probe.contract';
 
@@ -14,6 +15,9 @@ interface ChaincodeInternals {
 }
 
 const CONTRACT = 'kv';
+
+// The shim logs each refusal on the console, as the embedded peer does not let it.
+silenceShimLoggers();
 
 function chaincode(lean: boolean, debug = false): ChaincodeInternals {
   const built = createChaincode([LedgerProbeContract]);
