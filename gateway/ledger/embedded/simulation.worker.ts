@@ -44,10 +44,12 @@ async function start(): Promise<void> {
     try {
       const proposal: Proposal = request.proposal;
       const simulation = await store.readSnapshot(() => endorseProposal(scope, proposal));
-      // Encoded here, beside the contract, rather than on the thread that commits the blocks. A
-      // refusal is never ordered, and one that writes and emits nothing is a query almost always
-      // (an identical re-post is the exception): those the committing thread encodes if it must.
+      // Encoded here, beside the contract, when the endorser asks (while this worker's queue is
+      // short; see ENCODE_BELOW_BACKLOG). A refusal is never ordered, and one that writes and emits
+      // nothing is a query almost always (an identical re-post is the exception): the committing
+      // thread encodes what is not encoded here.
       const ordered =
+        request.encode &&
         simulation.status < REFUSED &&
         (simulation.writeSet.writes.length > 0 ||
           simulation.writeSet.metadataWrites.length > 0 ||
