@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 
 import { decodeBlockData, encodeBlockData } from '../../../../gateway/ledger/embedded/block.codec';
-import { ENCODE_BELOW_BACKLOG } from '../../../../gateway/ledger/embedded/worker.endorser';
 import { verifyChain } from '../../../../gateway/ledger/embedded/chain.verifier';
 import type { EmbeddedLedgerOptions } from '../../../../gateway/ledger/embedded/embedded.ledger';
 import { EmbeddedLedger } from '../../../../gateway/ledger/embedded/embedded.ledger';
@@ -307,33 +306,6 @@ describe.each(MODES)('with $name', ({ options }) => {
         db.close();
       }
       expect(verifyChain(ledger.databaseFile)).toMatchObject({ ok: true, height: 3 });
-    });
-
-    it('stores the canonical encoding when more proposals wait than a worker encodes itself', async () => {
-      const ledger = await ledgerWithCompany({ blockMaxTransactions: 500, blockTimeoutMs: 2_000 });
-      // Twice the backlog below which a simulation worker encodes: the rest the committing thread does.
-      const numbers = Array.from({ length: 2 * ENCODE_BELOW_BACKLOG }, (_, n) => `ST-B${String(n)}`);
-      await Promise.all(
-        numbers.map((number) => ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest(number)])),
-      );
-      const height = await ledger.height();
-      await ledger.close();
-
-      const db = new Database(ledger.databaseFile, { readonly: true });
-      try {
-        const stored = db.prepare<[number], { data: Buffer }>('SELECT data FROM blocks WHERE number = ?');
-        const proposed: string[] = [];
-        for (let number = 1; number < height; number++) {
-          const data = stored.get(number)!.data;
-          const block = decodeBlockData(number, data);
-          expect(encodeBlockData(block.transactions).equals(data)).toBe(true);
-          proposed.push(...block.transactions.map((tx) => tx.args[0]!));
-        }
-        expect(proposed.sort()).toEqual(numbers.map((number) => selfTest(number)).sort());
-      } finally {
-        db.close();
-      }
-      expect(verifyChain(ledger.databaseFile)).toMatchObject({ ok: true, height });
     });
 
     it('stores each block with its hash chained to the one before', async () => {

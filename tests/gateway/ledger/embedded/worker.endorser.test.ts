@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import Database from 'better-sqlite3';
+
+import { decodeBlockData, encodeBlockData } from '../../../../gateway/ledger/embedded/block.codec';
+import { verifyChain } from '../../../../gateway/ledger/embedded/chain.verifier';
 import { EmbeddedLedger } from '../../../../gateway/ledger/embedded/embedded.ledger';
+import { ENCODE_BELOW_BACKLOG } from '../../../../gateway/ledger/embedded/worker.endorser';
 import { LedgerUnavailableError } from '../../../../gateway/ledger/ledger.errors';
 import type { LedgerActors, TempDir } from './embedded.fixture';
 import { companyA, enrollActors, json, selfTest, tempDir } from './embedded.fixture';
@@ -23,8 +29,52 @@ afterEach(() => {
 });
 
 const MORTAL_WORKER = path.join(__dirname, 'fixtures', 'mortal.worker.mjs');
+const RECORDING_WORKER = path.join(__dirname, 'fixtures', 'recording.worker.mjs');
 
 describe('EmbeddedLedger — simulation workers', () => {
+  it('has the worker encode block bytes only behind a short queue, and stores the same canonical bytes either way', async () => {
+    const ledger = await EmbeddedLedger.open({
+      dataDir: dir.path,
+      simulationWorkers: 1,
+      simulationWorkerScript: RECORDING_WORKER,
+      blockMaxTransactions: 500,
+      blockTimeoutMs: 2_000,
+    });
+    // Twice the backlog up to which the worker encodes: the rest the committing thread does.
+    const numbers = Array.from({ length: 2 * ENCODE_BELOW_BACKLOG }, (_, n) => `ST-B${String(n)}`);
+    try {
+      await ledger.submit(actors.regulator, 'RegisterCompany', [companyA()]);
+      await Promise.all(
+        numbers.map((number) => ledger.submit(actors.enterpriseA, 'SubmitSelfTest', [selfTest(number)])),
+      );
+    } finally {
+      await ledger.close();
+    }
+    const asked = readFileSync(`${ledger.databaseFile}.encode-flags`, 'utf8');
+    // The first proposals found a short queue, the later ones a long one.
+    expect(asked.split('').filter((flag) => flag === '1').length).toBeGreaterThanOrEqual(
+      ENCODE_BELOW_BACKLOG,
+    );
+    expect(asked).toContain('0');
+
+    expect(verifyChain(ledger.databaseFile)).toMatchObject({ ok: true });
+    const db = new Database(ledger.databaseFile, { readonly: true });
+    try {
+      const stored = db.prepare<[], { number: number; data: Buffer }>('SELECT number, data FROM blocks');
+      const proposed: string[] = [];
+      for (const { number, data } of stored.all()) {
+        const block = decodeBlockData(number, data);
+        expect(encodeBlockData(block.transactions).equals(data)).toBe(true);
+        proposed.push(
+          ...block.transactions.filter((tx) => tx.fcn === 'SubmitSelfTest').map((tx) => tx.args[0]!),
+        );
+      }
+      expect(proposed.sort()).toEqual(numbers.map((number) => selfTest(number)).sort());
+    } finally {
+      db.close();
+    }
+  });
+
   it('fails a proposal whose worker died as unavailable (503), then serves the next one on a new worker', async () => {
     const ledger = await EmbeddedLedger.open({
       dataDir: dir.path,
