@@ -4,10 +4,9 @@
  * that fabric-shim's `ClientIdentity` reads the MSP id, the id and the `role` / `companyId`
  * attributes exactly as on a real network.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 
-import { generateKeyPairSync } from 'node:crypto';
-import { KEYUTIL, KJUR } from 'jsrsasign';
+import { KEYUTIL, KJUR, type CertificateTBSParams } from 'jsrsasign';
 
 import type { X509Identity } from './x509.identity';
 
@@ -40,8 +39,10 @@ export interface EnrollOptions {
 }
 
 interface KeyPair {
-  readonly prvKeyObj: KJUR.crypto.ECDSA;
-  readonly pubKeyObj: KJUR.crypto.ECDSA;
+  /** Node's key: certificates are signed with it natively. */
+  readonly privateKey: KeyObject;
+  /** jsrsasign's view of the public key, which it encodes as a subject key and a key identifier. */
+  readonly publicKey: KJUR.crypto.ECDSA;
 }
 interface DistinguishedName {
   readonly array: [{ type: string; value: string; ds: string }][];
@@ -53,15 +54,28 @@ const BACKDATE_MS = 5 * 60 * 1000;
 const CA_VALIDITY_DAYS = 15 * 365;
 
 function generateKeyPair(): KeyPair {
-  // Node's native key generation is two orders of magnitude faster than jsrsasign's pure-JS one;
-  // jsrsasign then only parses the PEMs to sign certificates with them.
+  // Node's native key generation is two orders of magnitude faster than jsrsasign's pure-JS one.
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const prvKeyObj = KEYUTIL.getKey(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-  const pubKeyObj = KEYUTIL.getKey(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  if (!(prvKeyObj instanceof KJUR.crypto.ECDSA) || !(pubKeyObj instanceof KJUR.crypto.ECDSA)) {
-    throw new TypeError('jsrsasign did not read a P-256 key pair');
+  const jsrsasignPublicKey = KEYUTIL.getKey(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  if (!(jsrsasignPublicKey instanceof KJUR.crypto.ECDSA)) {
+    throw new TypeError('jsrsasign did not read a P-256 public key');
   }
-  return { prvKeyObj, pubKeyObj };
+  return { privateKey, publicKey: jsrsasignPublicKey };
+}
+
+/** A certificate's fields, before it is signed. */
+type CertificateFields = CertificateTBSParams & { readonly sigalg: 'SHA256withECDSA' };
+
+/**
+ * The PEM of a certificate: jsrsasign encodes the fields, Node signs them with the issuer's key. (jsrsasign's
+ * own ECDSA signing is pure JavaScript: 70 ms per certificate on a slow machine, and several times that
+ * inside jest, where a service's start-up issues a certificate for every identity.)
+ */
+function signedCertificate(fields: CertificateFields, issuerKey: KeyObject): string {
+  const tbs = new KJUR.asn1.x509.TBSCertificate(fields).getEncodedHex();
+  // ECDSA signatures in DER (Node's default encoding), as X.509 carries them.
+  const sighex = sign('sha256', Buffer.from(tbs, 'hex'), issuerKey).toString('hex');
+  return new KJUR.asn1.x509.Certificate({ ...fields, sighex }).getPEM();
 }
 
 /** ASN.1 time: UTCTime (YYMMDDhhmmssZ) until 2049, GeneralizedTime after, as RFC 5280 asks. */
@@ -132,22 +146,24 @@ export class LocalCertificateAuthority {
       ['CN', `ca.${this.organization.toLowerCase()}`],
     ]);
     const notBefore = new Date(this.#clock().getTime() - BACKDATE_MS);
-    this.certificate = new KJUR.asn1.x509.Certificate({
-      version: 3,
-      serial: { hex: randomSerialHex() },
-      issuer: this.#issuer,
-      subject: this.#issuer,
-      notbefore: toAsn1Time(notBefore),
-      notafter: toAsn1Time(new Date(notBefore.getTime() + CA_VALIDITY_DAYS * DAY_MS)),
-      sbjpubkey: this.#keys.pubKeyObj,
-      ext: [
-        { extname: 'basicConstraints', cA: true, critical: true },
-        { extname: 'keyUsage', critical: true, names: ['digitalSignature', 'keyCertSign', 'cRLSign'] },
-        { extname: 'subjectKeyIdentifier', kid: this.#keys.pubKeyObj },
-      ],
-      sigalg: 'SHA256withECDSA',
-      cakey: this.#keys.prvKeyObj,
-    }).getPEM();
+    this.certificate = signedCertificate(
+      {
+        version: 3,
+        serial: { hex: randomSerialHex() },
+        issuer: this.#issuer,
+        subject: this.#issuer,
+        notbefore: toAsn1Time(notBefore),
+        notafter: toAsn1Time(new Date(notBefore.getTime() + CA_VALIDITY_DAYS * DAY_MS)),
+        sbjpubkey: this.#keys.publicKey,
+        ext: [
+          { extname: 'basicConstraints', cA: true, critical: true },
+          { extname: 'keyUsage', critical: true, names: ['digitalSignature', 'keyCertSign', 'cRLSign'] },
+          { extname: 'subjectKeyIdentifier', kid: this.#keys.publicKey },
+        ],
+        sigalg: 'SHA256withECDSA',
+      },
+      this.#keys.privateKey,
+    );
   }
 
   /**
@@ -181,36 +197,38 @@ export class LocalCertificateAuthority {
       'hf.Type': type,
       ...options.attributes,
     };
-    const certificate = new KJUR.asn1.x509.Certificate({
-      version: 3,
-      serial: { hex: randomSerialHex() },
-      issuer: this.#issuer,
-      subject: distinguishedName([
-        ['C', 'CN'],
-        ['O', this.organization],
-        ['OU', type],
-        ['CN', options.enrollmentId],
-      ]),
-      notbefore: toAsn1Time(notBefore),
-      notafter: toAsn1Time(new Date(notBefore.getTime() + (options.validityDays ?? 365) * DAY_MS)),
-      sbjpubkey: keys.pubKeyObj,
-      ext: [
-        { extname: 'basicConstraints', cA: false, critical: true },
-        { extname: 'keyUsage', critical: true, names: ['digitalSignature'] },
-        { extname: 'subjectKeyIdentifier', kid: keys.pubKeyObj },
-        { extname: 'authorityKeyIdentifier', kid: this.#keys.pubKeyObj },
-        {
-          extname: FABRIC_ATTRIBUTES_OID,
-          extn: Buffer.from(attributesJson(attributes), 'utf8').toString('hex'),
-        },
-      ],
-      sigalg: 'SHA256withECDSA',
-      cakey: this.#keys.prvKeyObj,
-    }).getPEM();
+    const certificate = signedCertificate(
+      {
+        version: 3,
+        serial: { hex: randomSerialHex() },
+        issuer: this.#issuer,
+        subject: distinguishedName([
+          ['C', 'CN'],
+          ['O', this.organization],
+          ['OU', type],
+          ['CN', options.enrollmentId],
+        ]),
+        notbefore: toAsn1Time(notBefore),
+        notafter: toAsn1Time(new Date(notBefore.getTime() + (options.validityDays ?? 365) * DAY_MS)),
+        sbjpubkey: keys.publicKey,
+        ext: [
+          { extname: 'basicConstraints', cA: false, critical: true },
+          { extname: 'keyUsage', critical: true, names: ['digitalSignature'] },
+          { extname: 'subjectKeyIdentifier', kid: keys.publicKey },
+          { extname: 'authorityKeyIdentifier', kid: this.#keys.publicKey },
+          {
+            extname: FABRIC_ATTRIBUTES_OID,
+            extn: Buffer.from(attributesJson(attributes), 'utf8').toString('hex'),
+          },
+        ],
+        sigalg: 'SHA256withECDSA',
+      },
+      this.#keys.privateKey,
+    );
     return {
       mspId: this.mspId,
       certificate,
-      privateKey: KEYUTIL.getPEM(keys.prvKeyObj, 'PKCS8PRV'),
+      privateKey: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     };
   }
 }
