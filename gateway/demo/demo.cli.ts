@@ -6,12 +6,20 @@ import { COMPANY_A, COMPANY_B, COMPANY_C, DEMO_EXPECTED, DEMO_STEPS, type DemoAc
  * `npm run demo`: posts the demo programme through the HTTP API of a running service, waits for
  * the consumer to catch up, and prints what the product made of it. It reads the API tokens from
  * the service's identities file (`IDENTITIES_FILE`, else `<DATA_DIR>/identities.json`) and talks
- * to `BASE_URL` (default http://127.0.0.1:8080). This is a script: it prints to stdout.
+ * to `BASE_URL`, else to where `npm start` listens with the same environment (`HOST`, `PORT`;
+ * http://127.0.0.1:8080 by default). This is a script: it prints to stdout.
  */
-const baseUrl = (process.env.BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const baseUrl = (process.env.BASE_URL ?? serviceUrl(process.env.HOST, process.env.PORT)).replace(/\/+$/, '');
 const identitiesFile = path.resolve(
   process.env.IDENTITIES_FILE ?? path.join(process.env.DATA_DIR ?? './data', 'identities.json'),
 );
+
+/** The address a service started with `HOST` and `PORT` answers on (a wildcard host on loopback). */
+function serviceUrl(host: string | undefined, port: string | undefined): string {
+  const wildcard = host === undefined || host === '' || host === '0.0.0.0' || host === '::';
+  const name = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port === undefined || port === '' ? '8080' : port}`;
+}
 
 function tokensOf(entries: readonly IdentityEntry[]): Record<DemoActor, string> {
   const find = (predicate: (e: IdentityEntry) => boolean, what: string): string => {
@@ -124,6 +132,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  const message = error instanceof Error ? error.message : String(error);
+  // fetch says only "fetch failed" when nothing listens there.
+  const hint = message === 'fetch failed' ? ` (is the service running at ${baseUrl}?)` : '';
+  process.stderr.write(`demo failed: ${message}${hint}\n`);
   process.exit(1);
 });
