@@ -72,10 +72,11 @@ type CertificateFields = CertificateTBSParams & { readonly sigalg: 'SHA256withEC
  * inside jest, where a service's start-up issues a certificate for every identity.)
  */
 function signedCertificate(fields: CertificateFields, issuerKey: KeyObject): string {
-  const tbs = new KJUR.asn1.x509.TBSCertificate(fields).getEncodedHex();
+  const tbsobj = new KJUR.asn1.x509.TBSCertificate(fields);
   // ECDSA signatures in DER (Node's default encoding), as X.509 carries them.
-  const sighex = sign('sha256', Buffer.from(tbs, 'hex'), issuerKey).toString('hex');
-  return new KJUR.asn1.x509.Certificate({ ...fields, sighex }).getPEM();
+  const sighex = sign('sha256', Buffer.from(tbsobj.getEncodedHex(), 'hex'), issuerKey).toString('hex');
+  // The signature algorithm is named again outside the signed part; jsrsasign reads it from `sigalg`.
+  return new KJUR.asn1.x509.Certificate({ tbsobj, sigalg: fields.sigalg, sighex }).getPEM();
 }
 
 /** ASN.1 time: UTCTime (YYMMDDhhmmssZ) until 2049, GeneralizedTime after, as RFC 5280 asks. */
