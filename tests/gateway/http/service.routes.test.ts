@@ -158,11 +158,38 @@ describe('service routes: status, metrics, OpenAPI, docs, errors and logs', () =
     });
 
     it('never logs a bearer token or a cookie', async () => {
-      await h.call('GET', '/v1/items', { as: 'enterpriseA', headers: { Cookie: 'session=s3cr3t-cookie' } });
+      await h.call('GET', '/v1/items', {
+        as: 'enterpriseA',
+        headers: { Cookie: 'session=s3cr3t-cookie', 'X-Request-Id': 'cookie-1' },
+      });
       const text = h.logLines.join('\n');
-      expect(text).toContain('[redacted]');
+      expect(text).toContain('"id":"cookie-1"');
       expect(text).not.toContain(h.tokens.enterpriseA);
       expect(text).not.toContain('s3cr3t-cookie');
+    });
+
+    it('logs each request as method, path, address, user agent, status and duration, without headers', async () => {
+      await h.call('GET', '/v1/items?kind=chemical', {
+        as: 'regulator',
+        headers: { 'X-Request-Id': 'shape-1', 'User-Agent': 'lims-connector/2.1' },
+      });
+      const line = h.logLines.find((l) => l.includes('"id":"shape-1"'));
+      const entry = JSON.parse(line ?? '{}') as {
+        req?: Record<string, unknown>;
+        res?: Record<string, unknown>;
+        responseTime?: unknown;
+        msg?: string;
+      };
+      expect(entry.req).toEqual({
+        id: 'shape-1',
+        method: 'GET',
+        url: '/v1/items?kind=chemical',
+        remoteAddress: expect.stringMatching(/127\.0\.0\.1/) as unknown,
+        userAgent: 'lims-connector/2.1',
+      });
+      expect(entry.res).toEqual({ statusCode: 200 });
+      expect(typeof entry.responseTime).toBe('number');
+      expect(entry.msg).toBe('GET /v1/items?kind=chemical 200');
     });
 
     it('redacts private keys and certificates at any depth of a logged object', () => {
