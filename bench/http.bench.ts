@@ -8,9 +8,11 @@ import { selfTestReport } from './reports.fixture';
 /**
  * HTTP ingest (DESIGN §9): 32 concurrent clients posting single self-test reports to the built
  * service on 127.0.0.1, with the consumer running. Reports/s and latency percentiles; the
- * baseline in the same run is the same clients against `GET /healthz` (the HTTP stack alone).
+ * baselines in the same run are the same clients against the service's `GET /healthz` (its HTTP
+ * stack alone) and against a bare express app's (the framework alone: `express-floor.server.ts`).
  */
 const MAIN = path.resolve(__dirname, '../gateway/main.js');
+const FLOOR = path.resolve(__dirname, 'express-floor.server.js');
 const COMPANY = '91350100M000100Y43';
 
 async function startService(dataDir: string): Promise<{ baseUrl: string; stop: () => void }> {
@@ -39,6 +41,24 @@ async function startService(dataDir: string): Promise<{ baseUrl: string; stop: (
     });
     child.once('exit', (code) => {
       reject(new Error(`service exited ${String(code)}: ${buffer}`));
+    });
+  });
+}
+
+/** Starts the express floor (`express-floor.server.ts`) and answers its address. */
+async function startExpressFloor(): Promise<{ baseUrl: string; stop: () => void }> {
+  const child = spawn(process.execPath, [FLOOR], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = /"port":(\d+)/.exec(buffer);
+      if (match?.[1]) {
+        resolve({ baseUrl: `http://127.0.0.1:${match[1]}`, stop: () => child.kill('SIGTERM') });
+      }
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`express floor exited ${String(code)}: ${buffer}`));
     });
   });
 }
@@ -125,6 +145,10 @@ async function main(): Promise<void> {
       post(enterprise, '/v1/self-tests', selfTestReport(COMPANY, n % 50, 10_000_000 + n)),
     );
     const baseline = await load(count, 32, () => exchange(`${service.baseUrl}/healthz`));
+    const floorServer = await startExpressFloor();
+    const floor = await load(count, 32, () => exchange(`${floorServer.baseUrl}/healthz`)).finally(
+      floorServer.stop,
+    );
     const ingest = await load(count, 32, (n) =>
       post(enterprise, '/v1/self-tests', selfTestReport(COMPANY, n % 50, n)),
     );
@@ -137,6 +161,8 @@ async function main(): Promise<void> {
       failures: ingest.failures,
       healthzPerSecond: baseline.perSecond,
       ratioToHealthz: Number((ingest.perSecond / baseline.perSecond).toFixed(4)),
+      expressFloorPerSecond: floor.perSecond,
+      ratioToExpressFloor: Number((ingest.perSecond / floor.perSecond).toFixed(4)),
     });
   } finally {
     service.stop();
