@@ -47,9 +47,10 @@ function runTypeScript(
   file: string,
   args: readonly string[],
   onLine: (line: string, kill: () => void) => void = () => undefined,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<Finished> {
   const child = spawn(process.execPath, [RUNNER, file, ...args], {
-    env: { ...process.env, CORE_CHAINCODE_LOGGING_LEVEL: 'error' },
+    env: { ...process.env, CORE_CHAINCODE_LOGGING_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
@@ -157,6 +158,18 @@ describe('EmbeddedLedger — killed twice with SIGKILL while committing', () => 
 });
 
 describe('verify.cli', () => {
+  it('verifies the ledger of DATA_DIR, as the service opens it, when no --data-dir is given', async () => {
+    const fromEnv = await runTypeScript(VERIFY_CLI, [], undefined, { DATA_DIR: dir.path });
+    expect(fromEnv.code).toBe(0);
+    expect(JSON.parse(fromEnv.stdout[0]!)).toMatchObject({ ok: true });
+
+    const elsewhere = path.join(dir.path, 'nowhere');
+    const flagWins = await runTypeScript(VERIFY_CLI, ['--data-dir', elsewhere], undefined, {
+      DATA_DIR: dir.path,
+    });
+    expect(flagWins.code).toBe(1);
+  });
+
   it('prints the verification as one JSON line and exits 0, or 1 once a block hash is changed', async () => {
     const good = await runTypeScript(VERIFY_CLI, ['--data-dir', dir.path]);
     expect(good.code).toBe(0);
@@ -178,7 +191,7 @@ describe('verify.cli', () => {
     });
   });
 
-  it('exits 1 with an error line when there is no ledger, and 2 without --data-dir', async () => {
+  it('exits 1 with an error line when there is no ledger, and 2 on an unknown option', async () => {
     const missing = await runTypeScript(VERIFY_CLI, ['--data-dir', path.join(dir.path, 'nowhere')]);
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout[0]!)).toMatchObject({
@@ -186,7 +199,7 @@ describe('verify.cli', () => {
       error: expect.stringContaining('no ledger') as string,
     });
 
-    const usage = await runTypeScript(VERIFY_CLI, []);
+    const usage = await runTypeScript(VERIFY_CLI, ['--dir', dir.path]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--data-dir');
   });
