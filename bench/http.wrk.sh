@@ -21,9 +21,15 @@ company=91350100M000100Y43
 data="$(mktemp -d -t fic-bench-wrk-XXXXXX)"
 service=""
 floor=""
+stop() {
+  if [[ -n "$1" ]]; then
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+  fi
+}
 cleanup() {
-  [[ -n "${service}" ]] && kill "${service}" 2>/dev/null && wait "${service}" 2>/dev/null
-  [[ -n "${floor}" ]] && kill "${floor}" 2>/dev/null && wait "${floor}" 2>/dev/null
+  stop "${service}"
+  stop "${floor}"
   rm -rf "${data}"
 }
 trap cleanup EXIT
