@@ -7,13 +7,16 @@ import { DEFAULT_BLOCK_MAX_TRANSACTIONS, DEFAULT_BLOCK_TIMEOUT_MS } from '../led
  * The service's configuration, read from the environment once at start, checked with zod and
  * frozen. Nothing else in the gateway reads `process.env`.
  */
+/** Where the service keeps its ledger, read model and identities when `DATA_DIR` is not set. */
+export const DEFAULT_DATA_DIR = './data';
+
 const intFromEnv = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
 const envSchema = z.object({
   PORT: intFromEnv(8080, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
-  DATA_DIR: z.string().min(1).default('./data'),
+  DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   LEDGER: z.enum(['embedded', 'fabric']).default('embedded'),
   IDENTITIES_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_DATA_DIR } from '../config/config';
 import { readIdentitiesFile, type IdentityEntry } from '../identity/identity.file';
 import { COMPANY_A, COMPANY_B, COMPANY_C, DEMO_EXPECTED, DEMO_STEPS, type DemoActor } from './demo.dataset';
 
@@ -11,7 +12,7 @@ import { COMPANY_A, COMPANY_B, COMPANY_C, DEMO_EXPECTED, DEMO_STEPS, type DemoAc
  */
 const baseUrl = (process.env.BASE_URL ?? serviceUrl(process.env.HOST, process.env.PORT)).replace(/\/+$/, '');
 const identitiesFile = path.resolve(
-  process.env.IDENTITIES_FILE ?? path.join(process.env.DATA_DIR ?? './data', 'identities.json'),
+  process.env.IDENTITIES_FILE ?? path.join(process.env.DATA_DIR ?? DEFAULT_DATA_DIR, 'identities.json'),
 );
 
 /** The address a service started with `HOST` and `PORT` answers on (a wildcard host on loopback). */

@@ -63,8 +63,11 @@ function generateKeyPair(): KeyPair {
   return { privateKey, publicKey: jsrsasignPublicKey };
 }
 
-/** A certificate's fields, before it is signed. */
-type CertificateFields = CertificateTBSParams & { readonly sigalg: 'SHA256withECDSA' };
+/** A certificate's fields, before it is signed; the signature algorithm is the one `signedCertificate` uses. */
+type CertificateFields = Omit<CertificateTBSParams, 'sigalg'>;
+
+/** ECDSA over SHA-256, as Fabric CA signs: jsrsasign's name of what `signedCertificate` computes. */
+const SIGNATURE_ALGORITHM = 'SHA256withECDSA';
 
 /**
  * The PEM of a certificate: jsrsasign encodes the fields, Node signs them with the issuer's key. (jsrsasign's
@@ -72,11 +75,11 @@ type CertificateFields = CertificateTBSParams & { readonly sigalg: 'SHA256withEC
  * inside jest, where a service's start-up issues a certificate for every identity.)
  */
 function signedCertificate(fields: CertificateFields, issuerKey: KeyObject): string {
-  const tbsobj = new KJUR.asn1.x509.TBSCertificate(fields);
+  const tbsobj = new KJUR.asn1.x509.TBSCertificate({ ...fields, sigalg: SIGNATURE_ALGORITHM });
   // ECDSA signatures in DER (Node's default encoding), as X.509 carries them.
   const sighex = sign('sha256', Buffer.from(tbsobj.getEncodedHex(), 'hex'), issuerKey).toString('hex');
   // The signature algorithm is named again outside the signed part; jsrsasign reads it from `sigalg`.
-  return new KJUR.asn1.x509.Certificate({ tbsobj, sigalg: fields.sigalg, sighex }).getPEM();
+  return new KJUR.asn1.x509.Certificate({ tbsobj, sigalg: SIGNATURE_ALGORITHM, sighex }).getPEM();
 }
 
 /** ASN.1 time: UTCTime (YYMMDDhhmmssZ) until 2049, GeneralizedTime after, as RFC 5280 asks. */
@@ -161,7 +164,6 @@ export class LocalCertificateAuthority {
           { extname: 'keyUsage', critical: true, names: ['digitalSignature', 'keyCertSign', 'cRLSign'] },
           { extname: 'subjectKeyIdentifier', kid: this.#keys.publicKey },
         ],
-        sigalg: 'SHA256withECDSA',
       },
       this.#keys.privateKey,
     );
@@ -222,7 +224,6 @@ export class LocalCertificateAuthority {
             extn: Buffer.from(attributesJson(attributes), 'utf8').toString('hex'),
           },
         ],
-        sigalg: 'SHA256withECDSA',
       },
       this.#keys.privateKey,
     );

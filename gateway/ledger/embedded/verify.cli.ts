@@ -16,14 +16,12 @@ import { parseArgs } from 'node:util';
 
 import { z } from 'zod';
 
+import { DEFAULT_DATA_DIR } from '../../config/config';
 import { verifyChain } from './chain.verifier';
 import { LEDGER_DATABASE_FILE } from './sqlite.schema';
 
 const USAGE =
   'usage: verify.cli [--data-dir <directory holding ledger.sqlite>] (default: $DATA_DIR, else ./data)';
-
-/** Where the service keeps its data when `DATA_DIR` is not set (`gateway/config`). */
-const SERVICE_DATA_DIR = './data';
 
 const argumentsSchema = z.object({ 'data-dir': z.string().min(1).optional() });
 
@@ -45,7 +43,7 @@ function main(argv: readonly string[], env: NodeJS.ProcessEnv): number {
       options: { 'data-dir': { type: 'string' } },
       strict: true,
     });
-    dataDir = argumentsSchema.parse(values)['data-dir'] ?? (env.DATA_DIR || SERVICE_DATA_DIR);
+    dataDir = argumentsSchema.parse(values)['data-dir'] ?? (env.DATA_DIR || DEFAULT_DATA_DIR);
   } catch {
     process.stderr.write(`${USAGE}\n`);
     return 2;
