@@ -52,7 +52,7 @@ export interface OfficialBatchRef {
   readonly findings: readonly CodeFinding[];
 }
 
-function finding(item: JudgedItemResult, samplingNo: string, sampledAt: string): CodeFinding {
+function finding(item: JudgedItemResult, result: OfficialResultRecord): CodeFinding {
   return {
     itemCode: item.itemCode,
     verdict: item.judgement.verdict,
@@ -60,8 +60,9 @@ function finding(item: JudgedItemResult, samplingNo: string, sampledAt: string):
     ...(item.nd === undefined ? {} : { nd: item.nd }),
     ...(item.result === undefined ? {} : { result: item.result }),
     unit: item.unit ?? null,
-    samplingNo,
-    testedAt: sampledAt,
+    samplingNo: result.samplingNo,
+    sampledAt: result.sampledAt,
+    testedAt: result.testedAt,
   };
 }
 
@@ -169,7 +170,7 @@ export async function submitOfficialResult(tx: Tx, payload: string): Promise<Wri
     sampledAt: record.sampledAt,
     ...(record.product.gtin === undefined ? {} : { gtin: record.product.gtin }),
     productName: record.product.name,
-    findings: record.items.map((item) => finding(item, record.samplingNo, record.sampledAt)),
+    findings: record.items.map((item) => finding(item, record)),
   };
   await tx.state.put(
     OBJECT.officialByBatch,

@@ -182,7 +182,8 @@ export const findingViewSchema = z.object({
   result: z.enum(['detected', 'not-detected']).optional(),
   unit: z.string().nullable(),
   samplingNo: z.string(),
-  testedAt: z.string(),
+  sampledAt: z.string().describe('when the official sample was taken'),
+  testedAt: z.string().describe('when the official lab tested it'),
 });
 
 /** What the GS1 Digital Link resolver answers in JSON. */

@@ -154,6 +154,9 @@ export interface CodeFinding {
   readonly result?: 'detected' | 'not-detected';
   readonly unit: UnitCode | null;
   readonly samplingNo: string;
+  /** When the official sample was taken. */
+  readonly sampledAt: string;
+  /** When the official lab tested it. */
   readonly testedAt: string;
 }
 

@@ -486,6 +486,8 @@ describe('InspectionContract', () => {
           verdict: 'fail',
           value: 6,
           samplingNo: 'DC24350100001',
+          sampledAt: '2024-05-25T09:00:00+08:00',
+          testedAt: '2024-05-27T15:00:00+08:00',
         }),
       ]);
     });
