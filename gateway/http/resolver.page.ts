@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 
+import { dateOfInstant } from '../../src/time/iso-time';
 import type { resolverViewSchema } from './api.schemas';
 
 /**
@@ -52,6 +53,9 @@ dt{color:#555}dd{margin:0;word-break:break-all}
 table{width:100%;border-collapse:collapse;margin-top:.5rem;background:#fff}
 th,td{border:1px solid #d6d9de;padding:.4rem;text-align:left;font-size:.9rem;vertical-align:top}
 td.fail{color:#8b1111;font-weight:700}
+small.sampling{display:block;margin-top:.2rem;color:#666;font-weight:400}
+.part{white-space:nowrap}
+th,td{overflow-wrap:anywhere}
 footer{margin-top:1rem;font-size:.75rem;color:#666;word-break:break-all}
 `;
 
@@ -81,20 +85,42 @@ function resultText(finding: ResolverView['findings'][number]): string {
   return finding.unit === null ? value : `${value} ${finding.unit}`;
 }
 
-function findingRow(finding: ResolverView['findings'][number]): string {
-  return `<tr><td>${escapeHtml(finding.nameZh)}<br><small>${escapeHtml(finding.nameEn)}</small></td>
-<td class="${finding.verdict}">${escapeHtml(VERDICT_LABELS[finding.verdict])}</td>
-<td>${escapeHtml(resultText(finding))}</td>
-<td>${escapeHtml(finding.samplingNo)}</td>
-<td>${escapeHtml(finding.testedAt)}</td></tr>`;
+/**
+ * Sampling number and dates (HTML), a small line under the item's name; each part breaks only
+ * between parts.
+ */
+function samplingLine(finding: ResolverView['findings'][number]): string {
+  const sampled = dateOfInstant(finding.sampledAt);
+  const tested = dateOfInstant(finding.testedAt);
+  const parts = [finding.samplingNo, sampled === tested ? sampled : `${sampled} / ${tested}`];
+  return parts.map((part) => `<span class="part">${escapeHtml(part)}</span>`).join(' · ');
 }
 
+function findingRow(finding: ResolverView['findings'][number]): string {
+  return `<tr><td>${escapeHtml(finding.nameZh)}<br><small>${escapeHtml(finding.nameEn)}</small>
+<small class="sampling">${samplingLine(finding)}</small></td>
+<td class="${finding.verdict}">${escapeHtml(VERDICT_LABELS[finding.verdict])}</td>
+<td>${escapeHtml(resultText(finding))}</td></tr>`;
+}
+
+/** The findings with the failed ones first, each group in its given order. */
+function failuresFirst(findings: ResolverView['findings']): ResolverView['findings'] {
+  return [
+    ...findings.filter((finding) => finding.verdict === 'fail'),
+    ...findings.filter((finding) => finding.verdict !== 'fail'),
+  ];
+}
+
+/**
+ * Three columns, so that the table fits a phone held upright: the sampling number and the
+ * sampling / test dates go on a small line under the item's name.
+ */
 function findingsTable(findings: ResolverView['findings']): string {
   if (findings.length === 0) return '<p>暂无监督抽检结果 · No official findings yet</p>';
   return `<table>
-<thead><tr><th>检测项目 Item</th><th>结论 Verdict</th><th>结果 Result</th><th>抽样编号 Sampling no.</th><th>时间 Sampled at</th></tr></thead>
+<thead><tr><th>检测项目 Item<small class="sampling">抽样编号 · 抽样 / 检测日期<br>Sampling no. · sampled / tested</small></th><th>结论 Verdict</th><th>结果 Result</th></tr></thead>
 <tbody>
-${findings.map(findingRow).join('\n')}
+${failuresFirst(findings).map(findingRow).join('\n')}
 </tbody>
 </table>`;
 }

@@ -116,6 +116,7 @@ describe('code routes: Digital Link resolver and QR codes', () => {
       expect(page).toContain('腐霉利');
       expect(page).toContain('不合格 Fail');
       expect(page).toContain('7.5 mg/kg');
+      expect(page.replace(/<[^>]+>/g, '')).toContain('DC24350100001 · 2024-05-25 / 2024-05-27');
       expect(page).toContain('韭菜 &lt;b&gt;500 g&lt;/b&gt; &amp; &quot;fresh&quot;');
       expect(page).not.toContain('<b>500 g</b>');
       expect(page).not.toMatch(/<script|https?:\/\//);
