@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 
 import pino from 'pino';
@@ -18,6 +22,34 @@ type OpenApiView = {
   openapi: string;
   paths: Record<string, Partial<Record<'get' | 'post', OpenApiOperationView>>>;
 };
+
+/**
+ * Checks `document` against the OpenAPI specification's own JSON schema with the
+ * `@seriousme/openapi-schema-validator` command (an ES module, which these CommonJS suites run as
+ * a command rather than import). What client generators would refuse, it refuses.
+ */
+function openApiSchemaErrors(document: unknown): unknown[] {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'fic-openapi-'));
+  try {
+    const file = path.join(folder, 'openapi.json');
+    writeFileSync(file, JSON.stringify(document));
+    const cli = path.join(
+      path.dirname(require.resolve('@seriousme/openapi-schema-validator/package.json')),
+      'bin/validate-api-cli.js',
+    );
+    let output: string;
+    try {
+      output = execFileSync(process.execPath, [cli, file], { encoding: 'utf8' });
+    } catch (error: unknown) {
+      // It exits 1 for an invalid document, and prints why.
+      output = (error as { stdout?: string }).stdout ?? '';
+    }
+    const verdict = JSON.parse(output) as { valid: boolean; errors?: unknown[] };
+    return verdict.valid ? [] : (verdict.errors ?? ['invalid']);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
 
 /** Every operation of DESIGN §7 (and the few this API adds). */
 const DESIGN_OPERATIONS = [
@@ -248,6 +280,18 @@ describe('service routes: status, metrics, OpenAPI, docs, errors and logs', () =
         Object.keys(item).map((method) => `${method} ${path}`),
       );
       expect(operations).toEqual(expect.arrayContaining(DESIGN_OPERATIONS));
+    });
+
+    it("validates against the OpenAPI 3.1 specification's schema", () => {
+      expect(openApiSchemaErrors(document)).toEqual([]);
+      // The check itself can fail: a response without its description is refused.
+      const stats = document.paths['/v1/stats']?.get;
+      expect(stats).toBeDefined();
+      const broken: OpenApiView = {
+        ...document,
+        paths: { ...document.paths, '/v1/stats': { get: { ...stats!, responses: { 200: {} } } } },
+      };
+      expect(openApiSchemaErrors(broken)).not.toEqual([]);
     });
 
     it('describes request bodies with the domain schemas and the answers of each route', () => {
