@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createApp } from './app';
 import type { Config } from './config/config';
 import { EventConsumer } from './consumer/event.consumer';
+import { trackForShutdown } from './http/graceful.shutdown';
 import { EmbeddedIdentityIssuer } from './identity/embedded.identities';
 import { readIdentitiesFile, writeStarterIdentities, type IdentityEntry } from './identity/identity.file';
 import { TokenAuthenticator } from './identity/token.authenticator';
@@ -144,14 +145,13 @@ export async function startService(
     consumer.start();
 
     const app = createApp({ ledger, auth, readModel, logger, system, resolverBase: config.resolverBase });
-    const server = await new Promise<Server>((resolve, reject) => {
-      // Express 5 calls back once: with nothing when listening, with the error when listening failed.
-      const s = app.listen(config.port, config.host, (error?: Error) => {
-        if (error === undefined) {
-          resolve(s);
-        } else {
-          reject(error);
-        }
+    const server = createServer(app);
+    const closeServer = trackForShutdown(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
       });
     });
     const address = server.address();
@@ -167,12 +167,7 @@ export async function startService(
       consumer,
       port,
       async close() {
-        await new Promise<void>((resolve) => {
-          server.close(() => {
-            resolve();
-          });
-          server.closeAllConnections();
-        });
+        await closeServer(config.shutdownGraceMs);
         await consumer.stop();
         await ledger.close();
         readModel.close();

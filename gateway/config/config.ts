@@ -25,6 +25,7 @@ const envSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   SIMULATION_WORKERS: intFromEnv(1, 0, 64),
   RESOLVER_BASE: z.url().optional(),
+  SHUTDOWN_GRACE_MS: intFromEnv(10_000, 0, 600_000),
   FABRIC_GATEWAY_CONFIG: z.string().min(1).default('network/run/gateway.json'),
 });
 
@@ -45,6 +46,8 @@ export interface Config {
   readonly simulationWorkers: number;
   /** The base URL printed in product QR codes. */
   readonly resolverBase: string;
+  /** On SIGTERM: how long requests in flight may take to be answered before their connections are cut. */
+  readonly shutdownGraceMs: number;
   /** With `LEDGER=fabric`: the connection file `network/` writes (peers, TLS, channel, system identity). */
   readonly fabricGatewayConfig: string;
 }
@@ -75,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     sqliteSynchronous: parsed.SQLITE_SYNCHRONOUS,
     simulationWorkers: parsed.SIMULATION_WORKERS,
     resolverBase: parsed.RESOLVER_BASE ?? `http://${host.includes(':') ? `[${host}]` : host}:${parsed.PORT}`,
+    shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
     fabricGatewayConfig: path.resolve(parsed.FABRIC_GATEWAY_CONFIG),
   });
 }
