@@ -1,7 +1,9 @@
 /**
  * The service's entry point (`npm start`). fabric-contract-api logs every decorator at info
  * level when it loads, so its level is set before anything that loads it; then the service is
- * wired from the environment, and SIGTERM / SIGINT shut it down cleanly.
+ * wired from the environment, and SIGTERM / SIGINT shut it down cleanly: requests in flight are
+ * answered (for up to SHUTDOWN_GRACE_MS), then the consumer and the ledger stop. A second signal
+ * exits at once, which the ledger survives as it survives a kill.
  */
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'error';
 
@@ -14,9 +16,12 @@ async function main(): Promise<void> {
   const service = await startService(config, logger);
   let stopping = false;
   const stop = (signal: string): void => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for requests in flight');
+      process.exit(1);
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: answering requests in flight');
     service
       .close()
       .then(() => process.exit(0))

@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readIdentitiesFile } from '../../../gateway/identity/identity.file';
 import { http, tokensFrom, waitForCatchUp, type Tokens } from './scenario.runner';
+import { BUILD, startProcess, type RunningProcess } from './service.process';
 
 /**
  * Kill -9 the service in the middle of an ingest of thousands of reports, restart it, and show
@@ -11,53 +12,15 @@ import { http, tokensFrom, waitForCatchUp, type Tokens } from './scenario.runner
  * task or lock is missing or doubled. Runs the built service (`npm run build` precedes jest in
  * `npm test`).
  */
-const ROOT = path.resolve(__dirname, '../../..');
-const MAIN = path.join(ROOT, 'dist/gateway/main.js');
-const VERIFY = path.join(ROOT, 'dist/gateway/ledger/embedded/verify.cli.js');
+const VERIFY = path.join(BUILD, 'gateway/ledger/embedded/verify.cli.js');
 const COMPANY = '91350100M000100Y43';
+const CRASH_ENV = {
+  BLOCK_TIMEOUT_MS: '5',
+  // Killed with its contract running in a worker thread: the kill takes every thread at once.
+  SIMULATION_WORKERS: '1',
+};
 const PRODUCTS = 40;
 const REPORTS_PER_PRODUCT = 40;
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly baseUrl: string;
-}
-
-function start(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      BLOCK_TIMEOUT_MS: '5',
-      // Killed with its contract running in a worker thread: the kill takes every thread at once.
-      SIMULATION_WORKERS: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => {
-      reject(new Error(`service did not start: ${buffer}`));
-    }, 60_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (const line of buffer.split('\n')) {
-        if (!line.includes('gateway listening')) continue;
-        const port = (JSON.parse(line) as { port: number }).port;
-        clearTimeout(timer);
-        resolve({ child, baseUrl: `http://127.0.0.1:${String(port)}` });
-        return;
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`service exited with ${String(code)}: ${buffer}`));
-    });
-  });
-}
 
 const selfTest = (product: number, n: number) => ({
   reportNo: `CR-${String(product)}-${String(n)}`,
@@ -128,7 +91,7 @@ async function ingest(
 
 describe('crash safety of the embedded service', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'fic-crash-'));
-  let running: Running | undefined;
+  let running: RunningProcess | undefined;
 
   afterAll(() => {
     running?.child.kill('SIGKILL');
@@ -136,7 +99,7 @@ describe('crash safety of the embedded service', () => {
   });
 
   it('keeps every acknowledged report and doubles no effect after kill -9 mid-ingest', async () => {
-    running = await start(dataDir);
+    running = await startProcess(dataDir, CRASH_ENV);
     const tokens = tokensFrom(readIdentitiesFile(path.join(dataDir, 'identities.json')));
     await http(running.baseUrl, 'POST', '/v1/companies', tokens.regulator, {
       companyId: COMPANY,
@@ -172,7 +135,7 @@ describe('crash safety of the embedded service', () => {
     expect(acknowledged.size).toBeGreaterThan(500);
     expect(acknowledged.size).toBeLessThan(WORK.length);
 
-    running = await start(dataDir);
+    running = await startProcess(dataDir, CRASH_ENV);
     const { baseUrl } = running;
     for (const index of acknowledged) {
       const item = WORK[index]!;
