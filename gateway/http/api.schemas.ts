@@ -190,6 +190,7 @@ export const findingViewSchema = z.object({
 export const resolverViewSchema = z.object({
   gtin: z.string(),
   batchNo: z.string(),
+  serial: z.string().optional().describe('the serial number (GS1 AI 21) of a serialised code'),
   product: z.object({ code: z.string(), name: z.string().nullable(), companyId: z.string() }),
   status: z.enum(BATCH_STATUSES),
   findings: z.array(findingViewSchema),

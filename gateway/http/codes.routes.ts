@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { findItem } from '../../src/catalogue/item.catalogue';
 import { digitalLinkUri } from '../../src/codes/digital-link';
-import { batchNoSchema } from '../../src/identifiers/code.schema';
+import { batchNoSchema, serialSchema } from '../../src/identifiers/code.schema';
 import { gtinSchema } from '../../src/identifiers/gtin.identifier';
 import type { CodeFinding, CodeInfoRecord } from '../../src/records/ledger.records';
 import { jsonReply, type ApiReply, type ApiRoute, type RawReply } from './api.route';
@@ -29,6 +29,9 @@ import type { RouteContext } from './route.context';
 /** GTIN (8, 12, 13 or 14 digits with its check digit) and batch number, as in a Digital Link. */
 export const codeParamsSchema = z.object({ gtin: gtinSchema, batchNo: batchNoSchema });
 
+/** The same with one item's serial number (GS1 AI 21), as a serialised code carries it. */
+export const serialCodeParamsSchema = codeParamsSchema.extend({ serial: serialSchema });
+
 const HTML = 'text/html; charset=utf-8';
 
 function findingView(finding: CodeFinding): ResolverView['findings'][number] {
@@ -36,11 +39,17 @@ function findingView(finding: CodeFinding): ResolverView['findings'][number] {
   return { ...finding, nameZh: item?.nameZh ?? finding.itemCode, nameEn: item?.nameEn ?? finding.itemCode };
 }
 
-/** The resolver's view of a batch's code info. */
-export function resolverView(info: CodeInfoRecord, gtin: string, block: number | null): ResolverView {
+/** The resolver's view of a batch's code info (scanned from one item's code when `serial` is given). */
+export function resolverView(
+  info: CodeInfoRecord,
+  gtin: string,
+  block: number | null,
+  serial?: string,
+): ResolverView {
   return {
     gtin: info.gtin ?? gtin,
     batchNo: info.batchNo,
+    ...(serial === undefined ? {} : { serial }),
     product: { code: info.productCode, name: info.productName ?? null, companyId: info.companyId },
     status: info.status,
     findings: info.findings.map(findingView),
@@ -61,16 +70,18 @@ function htmlReply(status: number, page: string, headers: Readonly<Record<string
   };
 }
 
-async function resolve(ctx: RouteContext, req: Request): Promise<ResolverView> {
-  const { gtin, batchNo } = parseParams(req, codeParamsSchema);
+async function resolve(ctx: RouteContext, req: Request, serialised: boolean): Promise<ResolverView> {
+  const { gtin, batchNo, serial } = serialised
+    ? parseParams(req, serialCodeParamsSchema)
+    : { ...parseParams(req, codeParamsSchema), serial: undefined };
   const info = await ctx.ledger.read<CodeInfoRecord>(ctx.system.ledger, 'FindCodeInfo', gtin, batchNo);
-  return resolverView(info, gtin, ctx.readModel.blockOf?.(info.anchor.txId) ?? null);
+  return resolverView(info, gtin, ctx.readModel.blockOf?.(info.anchor.txId) ?? null, serial);
 }
 
-async function resolverReply(ctx: RouteContext, req: Request): Promise<ApiReply> {
+async function resolverReply(ctx: RouteContext, req: Request, serialised: boolean): Promise<ApiReply> {
   const html = wantsHtml(req);
   try {
-    const view = await resolve(ctx, req);
+    const view = await resolve(ctx, req, serialised);
     return html ? htmlReply(200, renderResolverPage(view)) : jsonReply(200, view, { Vary: 'Accept' });
   } catch (error: unknown) {
     if (!html) throw error;
@@ -124,29 +135,33 @@ function qrRoute(ctx: RouteContext, format: QrFormat): ApiRoute {
   };
 }
 
+/** `GET /01/{gtin}/10/{batchNo}`, and with `/21/{serial}` when `serialised`. */
+function resolverRoute(ctx: RouteContext, serialised: boolean): ApiRoute {
+  return {
+    method: 'get',
+    path: serialised ? '/01/:gtin/10/:batchNo/21/:serial' : '/01/:gtin/10/:batchNo',
+    tag: 'codes',
+    access: 'public',
+    summary: serialised
+      ? 'GS1 Digital Link resolver for one serialised item: its batch’s status and findings'
+      : 'GS1 Digital Link resolver: a batch’s status and latest official findings',
+    description: serialised
+      ? 'What a code printed on one item (a tin, a bottle) links to: the page of its batch, with the serial number shown. JSON or HTML as for the batch.'
+      : 'JSON by default; an HTML page (Chinese and English) when the Accept header prefers text/html. 404 when no code information is recorded for the batch.',
+    params: serialised ? serialCodeParamsSchema : codeParamsSchema,
+    responses: {
+      200: {
+        description: 'the batch as its code shows it',
+        schema: resolverViewSchema,
+        alternatives: ['text/html'],
+      },
+    },
+    errors: [400, 404, 503],
+    handle: (req) => resolverReply(ctx, req, serialised),
+  };
+}
+
 /** The code routes of DESIGN §7. */
 export function codeRoutes(ctx: RouteContext): ApiRoute[] {
-  return [
-    {
-      method: 'get',
-      path: '/01/:gtin/10/:batchNo',
-      tag: 'codes',
-      access: 'public',
-      summary: 'GS1 Digital Link resolver: a batch’s status and latest official findings',
-      description:
-        'JSON by default; an HTML page (Chinese and English) when the Accept header prefers text/html. 404 when no code information is recorded for the batch.',
-      params: codeParamsSchema,
-      responses: {
-        200: {
-          description: 'the batch as its code shows it',
-          schema: resolverViewSchema,
-          alternatives: ['text/html'],
-        },
-      },
-      errors: [400, 404, 503],
-      handle: (req) => resolverReply(ctx, req),
-    },
-    qrRoute(ctx, 'svg'),
-    qrRoute(ctx, 'png'),
-  ];
+  return [resolverRoute(ctx, false), resolverRoute(ctx, true), qrRoute(ctx, 'svg'), qrRoute(ctx, 'png')];
 }

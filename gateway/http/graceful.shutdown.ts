@@ -35,7 +35,10 @@ export function trackForShutdown(server: Server): GracefulClose {
   };
   // An answer whose headers left before the shutdown keeps its connection: close it once idle.
   const closeIfIdle = (): void => {
-    if (closing) setImmediate(() => { server.closeIdleConnections(); });
+    if (closing)
+      setImmediate(() => {
+        server.closeIdleConnections();
+      });
   };
   // Prepended, so that it runs before the app, which may answer synchronously.
   server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {

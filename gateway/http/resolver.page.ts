@@ -138,7 +138,7 @@ export function renderResolverPage(view: ResolverView): string {
 <dt>产品 Product</dt><dd>${escapeHtml(view.product.code)}</dd>
 <dt>商品条码 GTIN</dt><dd>${escapeHtml(view.gtin)}</dd>
 <dt>批号 Batch</dt><dd>${escapeHtml(view.batchNo)}</dd>
-<dt>企业 Company</dt><dd>${escapeHtml(view.product.companyId)}</dd>
+${view.serial === undefined ? '' : `<dt>序列号 Serial</dt><dd>${escapeHtml(view.serial)}</dd>\n`}<dt>企业 Company</dt><dd>${escapeHtml(view.product.companyId)}</dd>
 </dl>
 <h2>最新监督抽检结果 · Latest official findings</h2>
 ${findingsTable(view.findings)}

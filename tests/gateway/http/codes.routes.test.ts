@@ -119,8 +119,30 @@ describe('code routes: Digital Link resolver and QR codes', () => {
       expect(page.replace(/<[^>]+>/g, '')).toContain('DC24350100001 · 2024-05-25 / 2024-05-27');
       expect(page).toContain('韭菜 &lt;b&gt;500 g&lt;/b&gt; &amp; &quot;fresh&quot;');
       expect(page).not.toContain('<b>500 g</b>');
+      expect(page).not.toContain('序列号');
       expect(page).not.toMatch(/<script|https?:\/\//);
       expect(page).toContain(codeInfoTxId);
+    });
+
+    it('resolves the code of one serialised item (GS1 AI 21) to its batch, showing the serial', async () => {
+      const batch = resolverViewSchema.parse(
+        (await expectStatus(h.call('GET', `/01/${GTIN14}/10/L20240520`), 200)).json,
+      );
+      const item = await expectStatus(h.call('GET', `/01/${GTIN14}/10/L20240520/21/SN%3C0042%3E`), 200);
+      expect(resolverViewSchema.parse(item.json)).toEqual({ ...batch, serial: 'SN<0042>' });
+
+      const page = await expectStatus(
+        h.call('GET', `/01/${GTIN14}/10/L20240520/21/SN%3C0042%3E`, { headers: HTML }),
+        200,
+      );
+      expect(page.text).toContain('<dt>序列号 Serial</dt><dd>SN&lt;0042&gt;</dd>');
+      expect(page.text).toContain('已锁定');
+    });
+
+    it('answers 400 naming the serial when it is not a GS1 serial number', async () => {
+      const response = await h.call('GET', `/01/${GTIN14}/10/L20240520/21/${'9'.repeat(21)}`);
+      expect(response.status).toBe(400);
+      expect(fieldsOf(response)).toEqual(['serial']);
     });
 
     it('answers 400 naming the GTIN when its check digit is wrong', async () => {
