@@ -36,6 +36,7 @@ function milkGtin(): string {
 }
 /** A phone's viewport: the resolver page must fit it without sideways scrolling. */
 const PHONE = { width: 360, height: 740 };
+const DESKTOP = { width: 1280, height: 900 };
 
 /** A port that was free a moment ago, so the resolver base (the link in the codes) can name it. */
 async function freePort(): Promise<number> {
@@ -80,17 +81,22 @@ describeInBrowser('pages in a real browser', () => {
     await h.close();
   });
 
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+  /** A fresh browser context (no cookies, no cache) with the given viewport, and its one page. */
+  async function openPage(viewport: { width: number; height: number }): Promise<void> {
+    context = await browser.newContext({ viewport, locale: 'zh-CN' });
     page = await context.newPage();
     trouble = watchTrouble(page);
-  });
+  }
 
   afterEach(async () => {
     await context.close();
   });
 
   describe('the batch page behind a product code', () => {
+    beforeEach(async () => {
+      await openPage(PHONE);
+    });
+
     it('reaches the batch page by decoding the QR code the browser drew', async () => {
       const codeUrl = `${h.baseUrl}/v1/codes/${DEMO_EXPECTED.code.gtin}/${DEMO_EXPECTED.code.batchNo}.svg`;
       await page.setContent(`<img id="code" src="${codeUrl}" width="330" height="330">`);
@@ -151,13 +157,12 @@ describeInBrowser('pages in a real browser', () => {
   });
 
   describe('the API documentation at /docs', () => {
-    it('lists the API operations from /openapi.json', async () => {
-      await context.close();
-      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      page = await context.newPage();
-      trouble = watchTrouble(page);
-
+    beforeEach(async () => {
+      await openPage(DESKTOP);
       await page.goto(`${h.baseUrl}/docs`);
+    });
+
+    it('lists the API operations from /openapi.json', async () => {
       await expect(page.locator('.info .title').innerText()).resolves.toContain(
         'Food-safety inspection chain',
       );
@@ -169,12 +174,6 @@ describeInBrowser('pages in a real browser', () => {
     });
 
     it('makes a call that is refused without a token and answered once one is entered', async () => {
-      await context.close();
-      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      page = await context.newPage();
-      trouble = watchTrouble(page);
-      await page.goto(`${h.baseUrl}/docs`);
-
       const operation = page.locator('.opblock-get', { hasText: '/v1/stats' });
       await operation.locator('.opblock-summary').click();
       await operation.getByRole('button', { name: 'Try it out' }).click();
