@@ -51,11 +51,10 @@ h1{font-size:1.25rem;margin:.25rem 0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;margin:0}
 dt{color:#555}dd{margin:0;word-break:break-all}
 table{width:100%;border-collapse:collapse;margin-top:.5rem;background:#fff}
-th,td{border:1px solid #d6d9de;padding:.4rem;text-align:left;font-size:.9rem;vertical-align:top}
+th,td{border:1px solid #d6d9de;padding:.4rem;text-align:left;font-size:.9rem;vertical-align:top;overflow-wrap:anywhere}
 td.fail{color:#8b1111;font-weight:700}
 small.sampling{display:block;margin-top:.2rem;color:#666;font-weight:400}
 .part{white-space:nowrap}
-th,td{overflow-wrap:anywhere}
 footer{margin-top:1rem;font-size:.75rem;color:#666;word-break:break-all}
 `;
 

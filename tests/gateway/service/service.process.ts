@@ -29,11 +29,16 @@ export function startProcess(dataDir: string, env: Record<string, string> = {}):
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  // Drained, so that a chatty stderr cannot fill its pipe and stall the service; kept for errors.
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return new Promise((resolve, reject) => {
     let partial = '';
     const timer = setTimeout(() => {
-      reject(new Error(`service did not start: ${lines.join('\n')}`));
+      reject(new Error(`service did not start: ${lines.join('\n')}\n${stderr}`));
     }, 60_000);
     child.stdout.on('data', (chunk: Buffer) => {
       const parts = (partial + chunk.toString()).split('\n');
@@ -48,7 +53,7 @@ export function startProcess(dataDir: string, env: Record<string, string> = {}):
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`service exited with ${String(code)}: ${lines.join('\n')}`));
+      reject(new Error(`service exited with ${String(code)}: ${lines.join('\n')}\n${stderr}`));
     });
   });
 }
