@@ -76,6 +76,26 @@ export async function updateCodeInfo(tx: Tx, payload: string): Promise<WriteResu
   return { record, changed: true };
 }
 
+/**
+ * The code info of every batch recorded under a GTIN, in batch-number order: what scanning the
+ * plain product barcode (a GTIN without a batch) can show. Any member may read it. It reads every
+ * batch of the product, which a product with a batch a day keeps to a few thousand keys.
+ */
+export async function listCodeInfoByGtin(tx: Tx, gtin: string): Promise<CodeInfoRecord[]> {
+  requireRole(tx.caller, 'ListCodeInfoByGtin', 'regulator', 'recall', 'enterprise');
+  const refs = await tx.state.list<BatchRef>(OBJECT.codeByGtin, [gtin]);
+  const records: CodeInfoRecord[] = [];
+  for (const ref of refs) {
+    const record = await tx.state.get<CodeInfoRecord>(OBJECT.codeInfo, [
+      ref.companyId,
+      ref.productCode,
+      ref.batchNo,
+    ]);
+    if (record) records.push(record);
+  }
+  return records;
+}
+
 /** The code info of a batch by GTIN and batch number, as a scan finds it. Any member may read it. */
 export async function findCodeInfo(tx: Tx, gtin: string, batchNo: string): Promise<CodeInfoRecord> {
   requireRole(tx.caller, 'FindCodeInfo', 'regulator', 'recall', 'enterprise');

@@ -2,7 +2,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import { DomainError } from '../src/errors/domain.error';
 import { callerOf } from './access.policy';
 import { getBatch, getRecall, lockBatch, recallBatches, registerBatch, unlockBatch } from './batches.tx';
-import { findCodeInfo, updateCodeInfo } from './code-info.tx';
+import { findCodeInfo, listCodeInfoByGtin, updateCodeInfo } from './code-info.tx';
 import { getDeviation, listDeviations, recordDeviation } from './deviations.tx';
 import { getHistory } from './history.tx';
 import { getCompany, getInspector, listInspectors, registerCompany, registerInspector } from './parties.tx';
@@ -236,6 +236,12 @@ export class InspectionContract extends Contract {
   @Returns('string')
   async FindCodeInfo(ctx: Context, gtin: string, batchNo: string): Promise<string> {
     return InspectionContract.run(ctx, (tx) => findCodeInfo(tx, gtin, batchNo));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async ListCodeInfoByGtin(ctx: Context, gtin: string): Promise<string> {
+    return InspectionContract.run(ctx, (tx) => listCodeInfoByGtin(tx, gtin));
   }
 
   @Transaction(false)

@@ -197,6 +197,22 @@ export const resolverViewSchema = z.object({
   anchor: z.object({ txId: z.string(), block: z.number().int().nullable() }),
 });
 
+/** What scanning a plain product barcode (a GTIN without a batch) shows: every batch's status. */
+export const productCodeViewSchema = z.object({
+  gtin: z.string(),
+  product: z.object({ code: z.string(), name: z.string().nullable(), companyId: z.string() }),
+  batches: z
+    .array(
+      z.object({
+        batchNo: z.string(),
+        status: z.enum(BATCH_STATUSES),
+        failedItems: z.array(z.string()).describe('item codes whose latest official finding failed'),
+        link: z.string().describe("the batch's own Digital Link path"),
+      }),
+    )
+    .describe('recalled batches first, then locked, then the rest; latest batch numbers first in each'),
+});
+
 /** `GET /v1/status`. */
 export const statusViewSchema = z.object({
   ledger: z.enum(['embedded', 'fabric']),

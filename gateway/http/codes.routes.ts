@@ -3,18 +3,21 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 
 import { findItem } from '../../src/catalogue/item.catalogue';
-import { digitalLinkUri } from '../../src/codes/digital-link';
+import { digitalLinkPath, digitalLinkUri } from '../../src/codes/digital-link';
+import { NotFoundError } from '../../src/errors/domain.error';
 import { batchNoSchema, serialSchema } from '../../src/identifiers/code.schema';
 import { gtinSchema } from '../../src/identifiers/gtin.identifier';
 import type { CodeFinding, CodeInfoRecord } from '../../src/records/ledger.records';
 import { jsonReply, type ApiReply, type ApiRoute, type RawReply } from './api.route';
-import { resolverViewSchema } from './api.schemas';
+import { productCodeViewSchema, resolverViewSchema } from './api.schemas';
 import { toHttpFailure } from './http.errors';
 import { parseParams } from './request.input';
 import {
   RESOLVER_PAGE_CSP,
+  renderProductPage,
   renderResolverError,
   renderResolverPage,
+  type ProductCodeView,
   type ResolverView,
 } from './resolver.page';
 import type { RouteContext } from './route.context';
@@ -26,8 +29,11 @@ import type { RouteContext } from './route.context';
  * regulator identity.
  */
 
-/** GTIN (8, 12, 13 or 14 digits with its check digit) and batch number, as in a Digital Link. */
-export const codeParamsSchema = z.object({ gtin: gtinSchema, batchNo: batchNoSchema });
+/** GTIN (8, 12, 13 or 14 digits with its check digit), as in a Digital Link. */
+export const gtinParamsSchema = z.object({ gtin: gtinSchema });
+
+/** GTIN and batch number, as in a Digital Link. */
+export const codeParamsSchema = gtinParamsSchema.extend({ batchNo: batchNoSchema });
 
 /** The same with one item's serial number (GS1 AI 21), as a serialised code carries it. */
 export const serialCodeParamsSchema = codeParamsSchema.extend({ serial: serialSchema });
@@ -78,18 +84,60 @@ async function resolve(ctx: RouteContext, req: Request, serialised: boolean): Pr
   return resolverView(info, gtin, ctx.readModel.blockOf?.(info.anchor.txId) ?? null, serial);
 }
 
-async function resolverReply(ctx: RouteContext, req: Request, serialised: boolean): Promise<ApiReply> {
+/** Recalled first, then locked, then the rest. */
+const STATUS_RANK: Readonly<Record<ResolverView['status'], number>> = {
+  recalled: 0,
+  locked: 1,
+  released: 2,
+  active: 2,
+};
+
+/** The view of every batch recorded under a GTIN. */
+export function productCodeView(gtin: string, infos: readonly CodeInfoRecord[]): ProductCodeView {
+  const first = infos[0];
+  if (!first) throw new NotFoundError('CODE.NOT_FOUND', `no batch is recorded under GTIN ${gtin}`);
+  const batches = [...infos]
+    .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.batchNo < b.batchNo ? 1 : -1))
+    .map((info) => ({
+      batchNo: info.batchNo,
+      status: info.status,
+      failedItems: info.findings.filter((f) => f.verdict === 'fail').map((f) => f.itemCode),
+      link: digitalLinkPath(gtin, info.batchNo),
+    }));
+  return {
+    gtin,
+    product: { code: first.productCode, name: first.productName ?? null, companyId: first.companyId },
+    batches,
+  };
+}
+
+async function resolveProduct(ctx: RouteContext, req: Request): Promise<ProductCodeView> {
+  const { gtin } = parseParams(req, gtinParamsSchema);
+  const infos = await ctx.ledger.read<CodeInfoRecord[]>(ctx.system.ledger, 'ListCodeInfoByGtin', gtin);
+  return productCodeView(gtin, infos);
+}
+
+/**
+ * Answers a scan: JSON, or the page `render` draws for a browser, whose errors (a code that names
+ * nothing, a malformed one) are pages too.
+ */
+async function scanReply<V>(
+  req: Request,
+  subject: 'batch' | 'product',
+  view: () => Promise<V>,
+  render: (view: V) => string,
+): Promise<ApiReply> {
   const html = wantsHtml(req);
   try {
-    const view = await resolve(ctx, req, serialised);
-    return html ? htmlReply(200, renderResolverPage(view)) : jsonReply(200, view, { Vary: 'Accept' });
+    const answer = await view();
+    return html ? htmlReply(200, render(answer)) : jsonReply(200, answer, { Vary: 'Accept' });
   } catch (error: unknown) {
     if (!html) throw error;
     const failure = toHttpFailure(error);
     if (failure.internal) throw error;
     return htmlReply(
       failure.status,
-      renderResolverError(failure.status, failure.body.error.message),
+      renderResolverError(failure.status, failure.body.error.message, subject),
       failure.headers,
     );
   }
@@ -157,11 +205,40 @@ function resolverRoute(ctx: RouteContext, serialised: boolean): ApiRoute {
       },
     },
     errors: [400, 404, 503],
-    handle: (req) => resolverReply(ctx, req, serialised),
+    handle: (req) => scanReply(req, 'batch', () => resolve(ctx, req, serialised), renderResolverPage),
+  };
+}
+
+/** `GET /01/{gtin}`: the plain product barcode. */
+function productRoute(ctx: RouteContext): ApiRoute {
+  return {
+    method: 'get',
+    path: '/01/:gtin',
+    tag: 'codes',
+    access: 'public',
+    summary: 'GS1 Digital Link resolver for a product’s plain barcode: the status of each of its batches',
+    description:
+      'What scanning the ordinary barcode (a GTIN without a batch) can show: every batch recorded under the GTIN, recalled and locked ones first, each with its own link. JSON or HTML by Accept. 404 when no batch is recorded.',
+    params: gtinParamsSchema,
+    responses: {
+      200: {
+        description: 'the batches of the product',
+        schema: productCodeViewSchema,
+        alternatives: ['text/html'],
+      },
+    },
+    errors: [400, 404, 503],
+    handle: (req) => scanReply(req, 'product', () => resolveProduct(ctx, req), renderProductPage),
   };
 }
 
 /** The code routes of DESIGN §7. */
 export function codeRoutes(ctx: RouteContext): ApiRoute[] {
-  return [resolverRoute(ctx, false), resolverRoute(ctx, true), qrRoute(ctx, 'svg'), qrRoute(ctx, 'png')];
+  return [
+    productRoute(ctx),
+    resolverRoute(ctx, false),
+    resolverRoute(ctx, true),
+    qrRoute(ctx, 'svg'),
+    qrRoute(ctx, 'png'),
+  ];
 }

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 
+import { findItem } from '../../src/catalogue/item.catalogue';
 import { dateOfInstant } from '../../src/time/iso-time';
-import type { resolverViewSchema } from './api.schemas';
+import type { productCodeViewSchema, resolverViewSchema } from './api.schemas';
 
 /**
  * The page a phone shows after scanning a batch's code (随手扫码查): self-contained HTML (no
@@ -11,6 +12,9 @@ import type { resolverViewSchema } from './api.schemas';
 
 /** What the resolver shows. */
 export type ResolverView = z.output<typeof resolverViewSchema>;
+
+/** What the resolver shows for a plain product barcode. */
+export type ProductCodeView = z.output<typeof productCodeViewSchema>;
 
 const ENTITIES: Readonly<Record<string, string>> = {
   '&': '&amp;',
@@ -145,8 +149,68 @@ ${findingsTable(view.findings)}
   );
 }
 
-/** A small HTML page for a scan that found nothing, or went wrong. */
-export function renderResolverError(status: number, message: string): string {
-  const heading = status === 404 ? '未找到该批次 · Batch not found' : '无法查询 · Cannot look this up';
+/** The summary at the top of a product's page: the worst status among its batches. */
+function productSummary(batches: ProductCodeView['batches']): { text: string; small: string; tone: string } {
+  const recalled = batches.filter((b) => b.status === 'recalled').length;
+  const locked = batches.filter((b) => b.status === 'locked').length;
+  if (recalled > 0)
+    return {
+      text: `${String(recalled)} 个批次已召回 · 请核对批号`,
+      small: `${String(recalled)} batch(es) recalled — check the batch number on the pack`,
+      tone: 'bad',
+    };
+  if (locked > 0)
+    return {
+      text: `${String(locked)} 个批次已锁定 · 请核对批号`,
+      small: `${String(locked)} batch(es) on hold — check the batch number on the pack`,
+      tone: 'warn',
+    };
+  return { text: '未发现锁定或召回的批次', small: 'No batch on hold or recalled', tone: 'ok' };
+}
+
+/** An item's Chinese name with its English one below (the code itself if the catalogue lacks it). */
+function itemName(itemCode: string): string {
+  const item = findItem(itemCode);
+  return item
+    ? `${escapeHtml(item.nameZh)}<br><small>${escapeHtml(item.nameEn)}</small>`
+    : escapeHtml(itemCode);
+}
+
+function batchRow(batch: ProductCodeView['batches'][number]): string {
+  const status = STATUS_LABELS[batch.status];
+  const failed = batch.failedItems.length === 0 ? '—' : batch.failedItems.map(itemName).join('<br>');
+  return `<tr><td><a class="part" href="${escapeHtml(batch.link)}">${escapeHtml(batch.batchNo)}</a></td>
+<td class="${status.tone}">${escapeHtml(status.zh)}<br><small>${escapeHtml(status.en)}</small></td>
+<td>${failed}</td></tr>`;
+}
+
+/** The HTML page of a product scanned by its plain barcode: every batch and its status. */
+export function renderProductPage(view: ProductCodeView): string {
+  const productName = view.product.name ?? view.product.code;
+  const summary = productSummary(view.batches);
+  return page(
+    productName,
+    `<h1>${escapeHtml(productName)}</h1>
+<div class="status ${summary.tone}" role="status">${escapeHtml(summary.text)}<small>${escapeHtml(summary.small)}</small></div>
+<dl>
+<dt>产品 Product</dt><dd>${escapeHtml(view.product.code)}</dd>
+<dt>商品条码 GTIN</dt><dd>${escapeHtml(view.gtin)}</dd>
+<dt>企业 Company</dt><dd>${escapeHtml(view.product.companyId)}</dd>
+</dl>
+<h2>批次 · Batches</h2>
+<table>
+<thead><tr><th>批号 Batch</th><th>状态 Status</th><th>不合格项目 Failed items</th></tr></thead>
+<tbody>
+${view.batches.map(batchRow).join('\n')}
+</tbody>
+</table>`,
+  );
+}
+
+/** A small HTML page for a scan that found nothing (of a batch, or of a product), or went wrong. */
+export function renderResolverError(status: number, message: string, subject: 'batch' | 'product'): string {
+  const notFound =
+    subject === 'batch' ? '未找到该批次 · Batch not found' : '未找到该产品 · Product not found';
+  const heading = status === 404 ? notFound : '无法查询 · Cannot look this up';
   return page(heading, `<h1>${escapeHtml(heading)}</h1>\n<p>${escapeHtml(message)}</p>`);
 }

@@ -151,6 +151,7 @@ const ROWS: readonly Row[] = [
     args: () => ['RC-0'],
   },
   { fcn: 'FindCodeInfo', write: false, allowed: EVERY_ROLE, args: () => ['06901234567892', 'L20240520'] },
+  { fcn: 'ListCodeInfoByGtin', write: false, allowed: EVERY_ROLE, args: () => ['06901234567892'] },
   {
     fcn: 'GetHistory',
     write: false,

@@ -491,6 +491,36 @@ describe('InspectionContract', () => {
         }),
       ]);
     });
+
+    it('lists the code info of every batch under a GTIN, for a scan of the plain product barcode', async () => {
+      const june = { ...batch, batchNo: 'L20240601' };
+      for (const [ref, productionDate] of [
+        [batch, '2024-05-20'],
+        [june, '2024-06-01'],
+      ] as const) {
+        await ledger.submit('enterpriseA', 'RegisterBatch', {
+          ...ref,
+          gtin: '6901234567892',
+          productionDate,
+        });
+      }
+      await ledger.submit('regulator', 'LockBatch', { ...batch, reason: 'official result failed' });
+      await ledger.submit('regulator', 'UpdateCodeInfo', june);
+      await ledger.submit('regulator', 'UpdateCodeInfo', batch);
+
+      const infos = await ledger.evaluate<CodeInfoRecord[]>(
+        'enterpriseB',
+        'ListCodeInfoByGtin',
+        '06901234567892',
+      );
+      expect(infos.map((info) => [info.batchNo, info.status])).toEqual([
+        ['L20240520', 'locked'],
+        ['L20240601', 'active'],
+      ]);
+      await expect(
+        ledger.evaluate<CodeInfoRecord[]>('enterpriseB', 'ListCodeInfoByGtin', '06901234567899'),
+      ).resolves.toEqual([]);
+    });
   });
 
   describe('events', () => {

@@ -1,7 +1,7 @@
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 
-import { resolverViewSchema } from '../../../gateway/http/api.schemas';
+import { productCodeViewSchema, resolverViewSchema } from '../../../gateway/http/api.schemas';
 import { leekOfficial } from '../../chaincode/ledger.fixture';
 import {
   COMPANY_A,
@@ -159,6 +159,48 @@ describe('code routes: Digital Link resolver and QR codes', () => {
       expect(html.status).toBe(404);
       expect(html.headers.get('content-type')).toContain('text/html');
       expect(html.text).toContain('Batch not found');
+    });
+  });
+
+  describe('GET /01/:gtin (the plain product barcode)', () => {
+    it('answers JSON: the product and each batch with its status, failed items and own link', async () => {
+      const response = await expectStatus(h.call('GET', `/01/${GTIN13}`), 200);
+      expect(productCodeViewSchema.parse(response.json)).toEqual({
+        gtin: GTIN14,
+        product: { code: 'LEEK-500G', name: '韭菜 <b>500 g</b> & "fresh"', companyId: COMPANY_A },
+        batches: [
+          {
+            batchNo: 'L20240520',
+            status: 'locked',
+            failedItems: ['procymidone'],
+            link: `/01/${GTIN14}/10/L20240520`,
+          },
+        ],
+      });
+    });
+
+    it('answers a browser with a page that leads with the worst status and links each batch', async () => {
+      const response = await expectStatus(h.call('GET', `/01/${GTIN14}`, { headers: HTML }), 200);
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+      expect(response.text).toContain('1 个批次已锁定');
+      expect(response.text).toContain(`href="/01/${GTIN14}/10/L20240520">L20240520</a>`);
+      expect(response.text).toContain('腐霉利');
+      expect(response.text).not.toContain('<b>500 g</b>');
+    });
+
+    it('answers 404 for a GTIN under which no batch is recorded, in JSON and in HTML', async () => {
+      const json = await h.call('GET', '/01/6901234567908');
+      expect(json.status).toBe(404);
+      expect(errorOf(json).code).toBe('CODE.NOT_FOUND');
+      const html = await h.call('GET', '/01/6901234567908', { headers: HTML });
+      expect(html.status).toBe(404);
+      expect(html.text).toContain('Product not found');
+    });
+
+    it('answers 400 naming the GTIN when its check digit is wrong', async () => {
+      const response = await h.call('GET', '/01/6901234567891');
+      expect(response.status).toBe(400);
+      expect(fieldsOf(response)).toEqual(['gtin']);
     });
   });
 

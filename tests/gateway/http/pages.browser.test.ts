@@ -147,6 +147,20 @@ describeInBrowser('pages in a real browser', () => {
       await expect(scrollsSideways(page)).resolves.toBe(false);
     });
 
+    it('shows a plain product barcode as its batches, the locked one first, each leading to its page', async () => {
+      await page.goto(`${h.baseUrl}/01/${LEEK_GTIN14}`);
+      await expect(statusOf(page)).resolves.toMatchObject({ background: 'rgb(255, 244, 214)' });
+      await expect(page.locator('tbody tr').first().innerText()).resolves.toMatch(
+        new RegExp(`^${LEEK.batchNo}\\s+已锁定`),
+      );
+      await expect(scrollsSideways(page)).resolves.toBe(false);
+
+      await page.getByRole('link', { name: LEEK.batchNo }).click();
+      await page.waitForURL(`${h.baseUrl}/01/${LEEK_GTIN14}/10/${LEEK.batchNo}`);
+      await expect(statusOf(page)).resolves.toMatchObject({ text: '已锁定 · 暂停销售 Locked — on hold' });
+      expect(trouble.messages).toEqual([]);
+    });
+
     it('tells the reader plainly when the batch is unknown', async () => {
       const response = await page.goto(`${h.baseUrl}/01/${LEEK_GTIN14}/10/NO-SUCH-BATCH`);
       expect(response?.status()).toBe(404);
