@@ -333,4 +333,6 @@ export const DEMO_EXPECTED = {
     { companyId: COMPANY_C, productCode: BREAD.code, batchNo: 'B261015', status: null },
   ],
   code: { gtin: LEEK.gtin, batchNo: 'L261020' },
+  /** The plain barcode of the milk, whose batch M261103 is recalled (the batch was never registered). */
+  productCode: { gtin: MILK.gtin, recalledBatchNo: 'M261103' },
 } as const;

@@ -64,6 +64,18 @@ describe('the core loop on the real Fabric network', () => {
     expect(reply.json).toMatchObject({ status: 'locked', batchNo: DEMO_EXPECTED.code.batchNo });
   });
 
+  it('shows the recalled batch first to whoever scans the plain product barcode', async () => {
+    const { gtin, recalledBatchNo } = DEMO_EXPECTED.productCode;
+    const reply = await http(harness.baseUrl, 'GET', `/01/${gtin}`);
+    expect(reply.status).toBe(200);
+    const body = reply.json as { batches: { batchNo: string; status: string; failedItems: string[] }[] };
+    expect(body.batches[0]).toMatchObject({
+      batchNo: recalledBatchNo,
+      status: 'recalled',
+      failedItems: ['salmonella'],
+    });
+  });
+
   it('answers an identical re-post with 200 and the same id, and a different one under the same number with 409', async () => {
     const step = DEMO_STEPS.find((s) => s.path === '/v1/self-tests')!;
     const again = await http(harness.baseUrl, 'POST', step.path, harness.tokens[step.actor], step.body);

@@ -26,14 +26,6 @@ import {
 const [LEEK, MILK] = DEMO_EXPECTED.batches;
 const LEEK_GTIN14 = `0${DEMO_EXPECTED.code.gtin}`;
 
-/** The GTIN the demo's official results print for the recalled milk (its batch was never registered). */
-function milkGtin(): string {
-  for (const step of DEMO_STEPS) {
-    const body = step.body as { batchNo?: string; product?: { gtin?: string } };
-    if (body.batchNo === MILK.batchNo && body.product?.gtin !== undefined) return body.product.gtin;
-  }
-  throw new Error(`the demo prints no GTIN for batch ${MILK.batchNo}`);
-}
 /** A phone's viewport: the resolver page must fit it without sideways scrolling. */
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
@@ -135,7 +127,7 @@ describeInBrowser('pages in a real browser', () => {
     });
 
     it('shows a recalled batch as recalled, in its alarm colour', async () => {
-      await page.goto(`${h.baseUrl}/01/${milkGtin()}/10/${MILK.batchNo}`);
+      await page.goto(`${h.baseUrl}/01/${DEMO_EXPECTED.productCode.gtin}/10/${MILK.batchNo}`);
       const status = await statusOf(page);
       expect(status.text).toBe('已召回 · 请勿食用 Recalled — do not consume');
       expect(status.background).toBe('rgb(253, 226, 226)');

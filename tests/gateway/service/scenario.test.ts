@@ -97,6 +97,18 @@ describe('the core loop on the embedded ledger', () => {
     );
   });
 
+  it('shows the recalled batch first to whoever scans the plain product barcode', async () => {
+    const { gtin, recalledBatchNo } = DEMO_EXPECTED.productCode;
+    const reply = await http(harness.baseUrl, 'GET', `/01/${gtin}`);
+    expect(reply.status).toBe(200);
+    const body = reply.json as { batches: { batchNo: string; status: string; failedItems: string[] }[] };
+    expect(body.batches[0]).toMatchObject({
+      batchNo: recalledBatchNo,
+      status: 'recalled',
+      failedItems: ['salmonella'],
+    });
+  });
+
   it('ends in the same deviations, tasks and locks when the same records arrive in another order', async () => {
     const other = await startHarness();
     try {
