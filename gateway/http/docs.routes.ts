@@ -12,11 +12,13 @@ import type { OpenApiDocument } from './openapi';
  * `swagger-ui-dist` package so that nothing is fetched from the internet.
  */
 
-/** The Swagger UI files the page uses; nothing else of the package is served. */
+/**
+ * The Swagger UI files the page uses; nothing else of the package is served. The page uses the
+ * base layout: it shows this API's one document, without the bar for exploring other URLs.
+ */
 const SWAGGER_ASSETS = new Set([
   'swagger-ui.css',
   'swagger-ui-bundle.js',
-  'swagger-ui-standalone-preset.js',
   'favicon-32x32.png',
   'favicon-16x16.png',
 ]);
@@ -32,15 +34,14 @@ const DOCS_PAGE = `<!doctype html>
 <body>
 <div id="swagger-ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
-<script src="/docs/swagger-ui-standalone-preset.js"></script>
 <script>
 window.onload = function () {
   window.ui = SwaggerUIBundle({
     url: '/openapi.json',
     dom_id: '#swagger-ui',
     deepLinking: true,
-    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-    layout: 'StandaloneLayout',
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: 'BaseLayout',
   });
 };
 </script>

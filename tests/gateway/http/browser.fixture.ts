@@ -94,3 +94,27 @@ export async function scrollsSideways(page: Page): Promise<boolean> {
 export async function imageDecoded(page: Page, selector: string): Promise<void> {
   await page.evaluate(`document.querySelector(${JSON.stringify(selector)}).decode()`);
 }
+
+/** One WCAG rule a page breaks, with where. */
+export interface AccessibilityViolation {
+  readonly rule: string;
+  readonly impact: string | null;
+  readonly targets: string[];
+}
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules) on the page as it stands and returns what it breaks.
+ * The page's context must bypass its Content-Security-Policy (`bypassCSP`), which would refuse
+ * the injected script.
+ */
+export async function accessibilityViolations(page: Page): Promise<AccessibilityViolation[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate<{
+    violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+  }>('axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })');
+  return result.violations.map((violation) => ({
+    rule: violation.id,
+    impact: violation.impact,
+    targets: violation.nodes.map((node) => node.target.join(' ')),
+  }));
+}

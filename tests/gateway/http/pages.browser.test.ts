@@ -7,6 +7,7 @@ import { DEMO_EXPECTED, DEMO_STEPS } from '../../../gateway/demo/demo.dataset';
 import { runSteps, waitForCatchUp } from '../service/scenario.runner';
 import { startHarness, type Harness } from '../service/service.harness';
 import {
+  accessibilityViolations,
   computedStyle,
   describeInBrowser,
   imageDecoded,
@@ -74,8 +75,8 @@ describeInBrowser('pages in a real browser', () => {
   });
 
   /** A fresh browser context (no cookies, no cache) with the given viewport, and its one page. */
-  async function openPage(viewport: { width: number; height: number }): Promise<void> {
-    context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  async function openPage(viewport: { width: number; height: number }, bypassCSP = false): Promise<void> {
+    context = await browser.newContext({ viewport, locale: 'zh-CN', bypassCSP });
     page = await context.newPage();
     trouble = watchTrouble(page);
   }
@@ -159,6 +160,22 @@ describeInBrowser('pages in a real browser', () => {
       await expect(page.locator('h1').innerText()).resolves.toBe('未找到该批次 · Batch not found');
       // The 404 itself is the one error the page may report.
       expect(trouble.messages.filter((m) => !m.includes('404'))).toEqual([]);
+    });
+  });
+
+  describe('accessibility of the public pages (WCAG 2.1 AA, axe-core)', () => {
+    beforeEach(async () => {
+      // The pages' CSP would refuse axe's injected script.
+      await openPage(PHONE, true);
+    });
+
+    it.each([
+      ['a locked batch', () => `/01/${LEEK_GTIN14}/10/${LEEK.batchNo}`],
+      ['a product and its batches', () => `/01/${DEMO_EXPECTED.productCode.gtin}`],
+      ['an unknown batch', () => `/01/${LEEK_GTIN14}/10/NO-SUCH-BATCH`],
+    ])('breaks no rule on the page of %s', async (_what, path) => {
+      await page.goto(`${h.baseUrl}${path()}`);
+      await expect(accessibilityViolations(page)).resolves.toEqual([]);
     });
   });
 
