@@ -1,10 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The gateway's Prometheus metrics (`GET /metrics`): the default process metrics, the duration of
- * every HTTP request by route pattern, method and status, and the ledger submits by transaction
- * function and outcome.
+ * every HTTP request by route pattern, method and status, the ledger submits by transaction
+ * function and outcome, and at each scrape the ledger's height and how far the event consumer
+ * has processed it (their difference is the consumer's lag, the figure to alert on).
  */
 
 /** How a ledger submit ended, as counted by `gateway_ledger_submits_total`. */
@@ -18,11 +19,23 @@ export interface HttpMetrics {
   observeRequest(route: string, method: string, status: number, seconds: number): void;
   /** Counts one ledger submit (or one retry of it). */
   countSubmit(fcn: string, outcome: SubmitOutcomeLabel): void;
+  /**
+   * Records, for a scrape, the ledger's height (undefined when the ledger did not answer) and the
+   * height the event consumer has processed.
+   */
+  observeHeights(height: number | undefined, processedHeight: number): void;
 }
 
 const DEFAULT_METRIC_PROBE = 'process_cpu_user_seconds_total';
 const HISTOGRAM = 'gateway_http_request_duration_seconds';
 const COUNTER = 'gateway_ledger_submits_total';
+const LEDGER_UP = 'gateway_ledger_up';
+const LEDGER_HEIGHT = 'gateway_ledger_height';
+const PROCESSED_HEIGHT = 'gateway_consumer_processed_height';
+
+function gauge(registry: Registry, name: string, help: string): Gauge {
+  return reuse(registry, name, Gauge) ?? new Gauge({ name, help, registers: [registry] });
+}
 
 /** The metric of that name already on the registry (a second app on a shared registry), if any. */
 function reuse<T>(
@@ -63,8 +76,24 @@ export function createHttpMetrics(registry: Registry = new Registry()): HttpMetr
       labelNames: ['fcn', 'outcome'],
       registers: [registry],
     });
+  const ledgerUp = gauge(registry, LEDGER_UP, '1 when the ledger answered its height at this scrape, else 0');
+  const ledgerHeight = gauge(
+    registry,
+    LEDGER_HEIGHT,
+    'Blocks committed on the ledger, as of the last answer',
+  );
+  const processedHeight = gauge(
+    registry,
+    PROCESSED_HEIGHT,
+    'Blocks the event consumer has processed into the read model',
+  );
   return {
     registry,
+    observeHeights(height, processed) {
+      ledgerUp.set(height === undefined ? 0 : 1);
+      if (height !== undefined) ledgerHeight.set(height);
+      processedHeight.set(processed);
+    },
     observeRequest(route, method, status, seconds) {
       duration.observe({ route, method, status: String(status) }, seconds);
     },

@@ -53,13 +53,19 @@ export function statusRoutes(ctx: RouteContext, metrics: HttpMetrics): ApiRoute[
       tag: 'status',
       access: 'public',
       summary: 'Prometheus metrics',
+      description:
+        'Process metrics, request durations, ledger submits, and the ledger height against the height the event consumer has processed (gateway_ledger_height − gateway_consumer_processed_height is its lag). A scrape succeeds while the ledger is down: gateway_ledger_up says so.',
       responses: { 200: { description: 'text exposition format', contentType: 'text/plain' } },
       errors: [],
-      handle: async () => ({
-        status: 200,
-        contentType: metrics.registry.contentType,
-        raw: await metrics.registry.metrics(),
-      }),
+      handle: async () => {
+        const height = await ctx.ledger.height().catch(() => undefined);
+        metrics.observeHeights(height, ctx.readModel.processedHeight());
+        return {
+          status: 200,
+          contentType: metrics.registry.contentType,
+          raw: await metrics.registry.metrics(),
+        };
+      },
     },
   ];
 }

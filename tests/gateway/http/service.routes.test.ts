@@ -265,6 +265,20 @@ describe('service routes: status, metrics, OpenAPI, docs, errors and logs', () =
       expect(text).toMatch(/gateway_ledger_submits_total\{fcn="SubmitSelfTest",outcome="retried"\} 2/);
       expect(text).toMatch(/gateway_ledger_submits_total\{fcn="RegisterCompany",outcome="committed"\} 2/);
     });
+
+    it('exposes the ledger height and the height the consumer has processed, as /v1/status does', async () => {
+      const status = statusViewSchema.parse((await expectStatus(h.call('GET', '/v1/status'), 200)).json);
+      const text = (await expectStatus(h.call('GET', '/metrics'), 200)).text;
+      expect(text).toContain('\ngateway_ledger_up 1\n');
+      expect(text).toContain(`\ngateway_ledger_height ${String(status.height)}\n`);
+      expect(text).toContain(`\ngateway_consumer_processed_height ${String(status.processedHeight)}\n`);
+    });
+
+    it('answers a scrape while the ledger is down, saying so in gateway_ledger_up', async () => {
+      h.ledger.outage = new LedgerUnavailableError('no peer', 12);
+      const text = (await expectStatus(h.call('GET', '/metrics'), 200)).text;
+      expect(text).toContain('\ngateway_ledger_up 0\n');
+    });
   });
 
   describe('OpenAPI and docs', () => {
