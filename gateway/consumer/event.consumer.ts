@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { LedgerEvents } from '../../src/records/ledger.events';
 import type {
@@ -10,6 +11,7 @@ import type {
 import { daysBetween } from '../../src/time/iso-time';
 import { DEVIATION_THRESHOLDS } from '../../src/rules/deviation.thresholds';
 import { ContractError } from '../ledger/ledger.errors';
+import { backoffDelay } from '../ledger/retry.policy';
 import type { LedgerBlockEvents, LedgerEvent, LedgerPort } from '../ledger/ledger.port';
 import type { Principal } from '../identity/principal';
 import type { ActionView } from '../read-model/read-model.port';
@@ -32,8 +34,10 @@ export interface ConsumerOptions {
   /** The gateway's own regulator identity: effects are submitted as it. */
   readonly system: Principal;
   readonly logger: Logger;
-  /** Pause before resuming after a failure. */
+  /** Pause before resuming after a first failure; it doubles with each failure in a row. */
   readonly retryDelayMs?: number;
+  /** The longest pause between two tries (30 s by default). */
+  readonly maxRetryDelayMs?: number;
 }
 
 type Write = () => void;
@@ -83,17 +87,30 @@ export class EventConsumer {
   async #loop(signal: AbortSignal): Promise<void> {
     // A function, not a property read: the signal flips while the loop awaits.
     const stopped = (): boolean => signal.aborted;
+    const backoff = {
+      attempts: Infinity,
+      initialDelayMs: this.options.retryDelayMs ?? 1000,
+      maxDelayMs: this.options.maxRetryDelayMs ?? 30_000,
+    };
+    let failures = 0;
     while (!stopped()) {
       try {
         const from = { nextBlock: this.options.readModel.processedHeight() };
         for await (const block of this.options.ledger.blocks(from, signal)) {
           await this.processBlock(block);
+          failures = 0;
           if (stopped()) break;
         }
       } catch (error: unknown) {
         if (stopped()) break;
-        this.#log.error({ err: error }, 'consumer stopped on an error; resuming from the checkpoint');
-        await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 1000));
+        failures += 1;
+        const retryInMs = backoffDelay(backoff, failures);
+        this.#log.error(
+          { err: error, failures, retryInMs },
+          'consumer stopped on an error; resuming from the checkpoint',
+        );
+        // A stop during the pause ends it at once.
+        await delay(retryInMs, undefined, { signal }).catch(() => undefined);
       }
     }
   }
