@@ -1,7 +1,6 @@
-import path from 'node:path';
-import { DEFAULT_DATA_DIR } from '../config/config';
 import { readIdentitiesFile, type IdentityEntry } from '../identity/identity.file';
 import { COMPANY_A, COMPANY_B, COMPANY_C, DEMO_EXPECTED, DEMO_STEPS, type DemoActor } from './demo.dataset';
+import { demoBaseUrl, demoIdentitiesFile } from './demo.target';
 
 /**
  * `npm run demo`: posts the demo programme through the HTTP API of a running service, waits for
@@ -10,17 +9,8 @@ import { COMPANY_A, COMPANY_B, COMPANY_C, DEMO_EXPECTED, DEMO_STEPS, type DemoAc
  * to `BASE_URL`, else to where `npm start` listens with the same environment (`HOST`, `PORT`;
  * http://127.0.0.1:8080 by default). This is a script: it prints to stdout.
  */
-const baseUrl = (process.env.BASE_URL ?? serviceUrl(process.env.HOST, process.env.PORT)).replace(/\/+$/, '');
-const identitiesFile = path.resolve(
-  process.env.IDENTITIES_FILE ?? path.join(process.env.DATA_DIR ?? DEFAULT_DATA_DIR, 'identities.json'),
-);
-
-/** The address a service started with `HOST` and `PORT` answers on (a wildcard host on loopback). */
-function serviceUrl(host: string | undefined, port: string | undefined): string {
-  const wildcard = host === undefined || host === '' || host === '0.0.0.0' || host === '::';
-  const name = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  return `http://${name}:${port === undefined || port === '' ? '8080' : port}`;
-}
+const baseUrl = demoBaseUrl(process.env);
+const identitiesFile = demoIdentitiesFile(process.env);
 
 function tokensOf(entries: readonly IdentityEntry[]): Record<DemoActor, string> {
   const find = (predicate: (e: IdentityEntry) => boolean, what: string): string => {
