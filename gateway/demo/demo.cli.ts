@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const code = DEMO_EXPECTED.code;
   out(`\nScan the locked leek batch: ${baseUrl}/01/${code.gtin.padStart(14, '0')}/10/${code.batchNo}`);
   out(`QR code: ${baseUrl}/v1/codes/${code.gtin}/${code.batchNo}.svg`);
-  out(`Scan the milk's plain barcode: ${baseUrl}/01/${DEMO_EXPECTED.productCode.gtin.padStart(14, '0')}`);
+  out(`Scan the milk's plain barcode: ${baseUrl}/01/${DEMO_EXPECTED.plainBarcode.gtin.padStart(14, '0')}`);
 }
 
 main().catch((error: unknown) => {

@@ -334,5 +334,5 @@ export const DEMO_EXPECTED = {
   ],
   code: { gtin: LEEK.gtin, batchNo: 'L261020' },
   /** The plain barcode of the milk, whose batch M261103 is recalled (the batch was never registered). */
-  productCode: { gtin: MILK.gtin, recalledBatchNo: 'M261103' },
+  plainBarcode: { gtin: MILK.gtin, recalledBatchNo: 'M261103' },
 } as const;

@@ -128,7 +128,7 @@ describeInBrowser('pages in a real browser', () => {
     });
 
     it('shows a recalled batch as recalled, in its alarm colour', async () => {
-      await page.goto(`${h.baseUrl}/01/${DEMO_EXPECTED.productCode.gtin}/10/${MILK.batchNo}`);
+      await page.goto(`${h.baseUrl}/01/${DEMO_EXPECTED.plainBarcode.gtin}/10/${MILK.batchNo}`);
       const status = await statusOf(page);
       expect(status.text).toBe('已召回 · 请勿食用 Recalled — do not consume');
       expect(status.background).toBe('rgb(253, 226, 226)');
@@ -171,7 +171,7 @@ describeInBrowser('pages in a real browser', () => {
 
     it.each([
       ['a locked batch', () => `/01/${LEEK_GTIN14}/10/${LEEK.batchNo}`],
-      ['a product and its batches', () => `/01/${DEMO_EXPECTED.productCode.gtin}`],
+      ['a product and its batches', () => `/01/${DEMO_EXPECTED.plainBarcode.gtin}`],
       ['an unknown batch', () => `/01/${LEEK_GTIN14}/10/NO-SUCH-BATCH`],
     ])('breaks no rule on the page of %s', async (_what, path) => {
       await page.goto(`${h.baseUrl}${path()}`);

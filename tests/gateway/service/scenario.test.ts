@@ -98,7 +98,7 @@ describe('the core loop on the embedded ledger', () => {
   });
 
   it('shows the recalled batch first to whoever scans the plain product barcode', async () => {
-    const { gtin, recalledBatchNo } = DEMO_EXPECTED.productCode;
+    const { gtin, recalledBatchNo } = DEMO_EXPECTED.plainBarcode;
     const reply = await http(harness.baseUrl, 'GET', `/01/${gtin}`);
     expect(reply.status).toBe(200);
     const body = reply.json as { batches: { batchNo: string; status: string; failedItems: string[] }[] };
