@@ -1,5 +1,13 @@
 import { DEMO_EXPECTED, DEMO_STEPS } from '../../gateway/demo/demo.dataset';
-import { http, outcomeOf, runSteps, waitForCatchUp, type Outcome } from '../gateway/service/scenario.runner';
+import {
+  firstBatchOfPlainBarcode,
+  http,
+  outcomeOf,
+  RECALLED_MILK,
+  runSteps,
+  waitForCatchUp,
+  type Outcome,
+} from '../gateway/service/scenario.runner';
 import { networkIsUp, startFabricService, type FabricHarness } from './fabric.harness';
 
 /**
@@ -65,15 +73,7 @@ describe('the core loop on the real Fabric network', () => {
   });
 
   it('shows the recalled batch first to whoever scans the plain product barcode', async () => {
-    const { gtin, recalledBatchNo } = DEMO_EXPECTED.plainBarcode;
-    const reply = await http(harness.baseUrl, 'GET', `/01/${gtin}`);
-    expect(reply.status).toBe(200);
-    const body = reply.json as { batches: { batchNo: string; status: string; failedItems: string[] }[] };
-    expect(body.batches[0]).toMatchObject({
-      batchNo: recalledBatchNo,
-      status: 'recalled',
-      failedItems: ['salmonella'],
-    });
+    await expect(firstBatchOfPlainBarcode(harness.baseUrl)).resolves.toEqual(RECALLED_MILK);
   });
 
   it('answers an identical re-post with 200 and the same id, and a different one under the same number with 409', async () => {

@@ -147,3 +147,31 @@ export async function outcomeOf(baseUrl: string, tokens: Tokens): Promise<Outcom
     batches,
   };
 }
+
+/** What scanning the demo milk's plain barcode must show first: its recalled batch. */
+export const RECALLED_MILK = {
+  status: 200,
+  first: {
+    batchNo: DEMO_EXPECTED.plainBarcode.recalledBatchNo,
+    status: 'recalled',
+    failedItems: ['salmonella'],
+  },
+} as const;
+
+/** The status of a scan of the demo milk's plain barcode, and the first batch it lists. */
+export async function firstBatchOfPlainBarcode(
+  baseUrl: string,
+): Promise<{
+  status: number;
+  first: { batchNo: string; status: string; failedItems: string[] } | undefined;
+}> {
+  const reply = await http(baseUrl, 'GET', `/01/${DEMO_EXPECTED.plainBarcode.gtin}`);
+  const body = reply.json as {
+    batches?: { batchNo: string; status: string; failedItems: string[]; link: string }[];
+  } | null;
+  const first = body?.batches?.[0];
+  return {
+    status: reply.status,
+    first: first && { batchNo: first.batchNo, status: first.status, failedItems: first.failedItems },
+  };
+}

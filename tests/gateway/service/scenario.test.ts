@@ -1,7 +1,15 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { DEMO_EXPECTED, DEMO_STEPS, type DemoStep } from '../../../gateway/demo/demo.dataset';
-import { http, outcomeOf, runSteps, waitForCatchUp, type Outcome } from './scenario.runner';
+import {
+  firstBatchOfPlainBarcode,
+  http,
+  outcomeOf,
+  RECALLED_MILK,
+  runSteps,
+  waitForCatchUp,
+  type Outcome,
+} from './scenario.runner';
 import { startHarness, type Harness } from './service.harness';
 
 /**
@@ -98,15 +106,7 @@ describe('the core loop on the embedded ledger', () => {
   });
 
   it('shows the recalled batch first to whoever scans the plain product barcode', async () => {
-    const { gtin, recalledBatchNo } = DEMO_EXPECTED.plainBarcode;
-    const reply = await http(harness.baseUrl, 'GET', `/01/${gtin}`);
-    expect(reply.status).toBe(200);
-    const body = reply.json as { batches: { batchNo: string; status: string; failedItems: string[] }[] };
-    expect(body.batches[0]).toMatchObject({
-      batchNo: recalledBatchNo,
-      status: 'recalled',
-      failedItems: ['salmonella'],
-    });
+    await expect(firstBatchOfPlainBarcode(harness.baseUrl)).resolves.toEqual(RECALLED_MILK);
   });
 
   it('ends in the same deviations, tasks and locks when the same records arrive in another order', async () => {
