@@ -148,30 +148,40 @@ export async function outcomeOf(baseUrl: string, tokens: Tokens): Promise<Outcom
   };
 }
 
-/** What scanning the demo milk's plain barcode must show first: its recalled batch. */
+/** What a scan of the demo milk's plain barcode must show. */
 export const RECALLED_MILK = {
   status: 200,
-  first: {
+  milk: {
     batchNo: DEMO_EXPECTED.plainBarcode.recalledBatchNo,
     status: 'recalled',
     failedItems: ['salmonella'],
   },
+  worstFirst: true,
 } as const;
 
-/** The status of a scan of the demo milk's plain barcode, and the first batch it lists. */
-export async function firstBatchOfPlainBarcode(
+interface ScannedBatch {
+  readonly batchNo: string;
+  readonly status: string;
+  readonly failedItems: string[];
+}
+
+const STATUS_RANK: Readonly<Record<string, number>> = { recalled: 0, locked: 1 };
+
+/**
+ * A scan of the demo milk's plain barcode: its status, the demo's recalled milk batch as listed,
+ * and whether recalled batches come before locked ones and those before the rest. (Other suites
+ * on the same ledger may add batches of the same product.)
+ */
+export async function scanPlainBarcode(
   baseUrl: string,
-): Promise<{
-  status: number;
-  first: { batchNo: string; status: string; failedItems: string[] } | undefined;
-}> {
+): Promise<{ status: number; milk: ScannedBatch | undefined; worstFirst: boolean }> {
   const reply = await http(baseUrl, 'GET', `/01/${DEMO_EXPECTED.plainBarcode.gtin}`);
-  const body = reply.json as {
-    batches?: { batchNo: string; status: string; failedItems: string[]; link: string }[];
-  } | null;
-  const first = body?.batches?.[0];
+  const batches = (reply.json as { batches?: ScannedBatch[] } | null)?.batches ?? [];
+  const rank = (batch: ScannedBatch): number => STATUS_RANK[batch.status] ?? 2;
+  const milk = batches.find((batch) => batch.batchNo === DEMO_EXPECTED.plainBarcode.recalledBatchNo);
   return {
     status: reply.status,
-    first: first && { batchNo: first.batchNo, status: first.status, failedItems: first.failedItems },
+    milk: milk && { batchNo: milk.batchNo, status: milk.status, failedItems: milk.failedItems },
+    worstFirst: batches.every((batch, i) => i === 0 || rank(batches[i - 1]!) <= rank(batch)),
   };
 }

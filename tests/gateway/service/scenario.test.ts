@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { DEMO_EXPECTED, DEMO_STEPS, type DemoStep } from '../../../gateway/demo/demo.dataset';
 import {
-  firstBatchOfPlainBarcode,
+  scanPlainBarcode,
   http,
   outcomeOf,
   RECALLED_MILK,
@@ -105,8 +105,8 @@ describe('the core loop on the embedded ledger', () => {
     );
   });
 
-  it('shows the recalled batch first to whoever scans the plain product barcode', async () => {
-    await expect(firstBatchOfPlainBarcode(harness.baseUrl)).resolves.toEqual(RECALLED_MILK);
+  it('shows the recalled batch, worst status first, to whoever scans the plain product barcode', async () => {
+    await expect(scanPlainBarcode(harness.baseUrl)).resolves.toEqual(RECALLED_MILK);
   });
 
   it('ends in the same deviations, tasks and locks when the same records arrive in another order', async () => {
