@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { createApp } from './app';
-import type { Config } from './config/config';
+import { defaultResolverBase, type Config } from './config/config';
 import { EventConsumer } from './consumer/event.consumer';
 import { trackForShutdown } from './http/graceful.shutdown';
 import { EmbeddedIdentityIssuer } from './identity/embedded.identities';
@@ -144,8 +144,7 @@ export async function startService(
     opened.consumer = consumer;
     consumer.start();
 
-    const app = createApp({ ledger, auth, readModel, logger, system, resolverBase: config.resolverBase });
-    const server = createServer(app);
+    const server = createServer();
     const closeServer = trackForShutdown(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -156,8 +155,18 @@ export async function startService(
     });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
+    // The app is attached once the port is known (PORT=0 picks one), so that QR codes name it.
+    const resolverBase = config.resolverBase ?? defaultResolverBase(config.host, port);
+    server.on('request', createApp({ ledger, auth, readModel, logger, system, resolverBase }));
     logger.info(
-      { host: config.host, port, ledger: ledger.kind, dataDir: config.dataDir, identities: auth.size },
+      {
+        host: config.host,
+        port,
+        resolverBase,
+        ledger: ledger.kind,
+        dataDir: config.dataDir,
+        identities: auth.size,
+      },
       'food-inspection gateway listening',
     );
 

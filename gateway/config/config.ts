@@ -44,12 +44,20 @@ export interface Config {
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Embedded ledger: worker threads that run the contract; 0 runs it on the main thread. */
   readonly simulationWorkers: number;
-  /** The base URL printed in product QR codes. */
-  readonly resolverBase: string;
+  /**
+   * The base URL printed in product QR codes (`RESOLVER_BASE`); when unset, the service derives
+   * it from `HOST` and the port it listens on ({@link defaultResolverBase}).
+   */
+  readonly resolverBase: string | undefined;
   /** On SIGTERM: how long requests in flight may take to be answered before their connections are cut. */
   readonly shutdownGraceMs: number;
   /** With `LEDGER=fabric`: the connection file `network/` writes (peers, TLS, channel, system identity). */
   readonly fabricGatewayConfig: string;
+}
+
+/** `http://HOST:PORT`, an IPv6 host in brackets: the resolver base when `RESOLVER_BASE` is unset. */
+export function defaultResolverBase(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${String(port)}`;
 }
 
 /**
@@ -77,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     block: Object.freeze({ maxTransactions: parsed.BLOCK_MAX_TX, timeoutMs: parsed.BLOCK_TIMEOUT_MS }),
     sqliteSynchronous: parsed.SQLITE_SYNCHRONOUS,
     simulationWorkers: parsed.SIMULATION_WORKERS,
-    resolverBase: parsed.RESOLVER_BASE ?? `http://${host.includes(':') ? `[${host}]` : host}:${parsed.PORT}`,
+    resolverBase: parsed.RESOLVER_BASE,
     shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
     fabricGatewayConfig: path.resolve(parsed.FABRIC_GATEWAY_CONFIG),
   });

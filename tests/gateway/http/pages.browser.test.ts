@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -31,21 +30,6 @@ const LEEK_GTIN14 = `0${DEMO_EXPECTED.code.gtin}`;
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
 
-/** A port that was free a moment ago, so the resolver base (the link in the codes) can name it. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
-
 /** What `page` shows as the batch status, and its background colour (the status's tone). */
 async function statusOf(page: Page): Promise<{ text: string; background: string }> {
   return {
@@ -62,8 +46,8 @@ describeInBrowser('pages in a real browser', () => {
   let trouble: PageTrouble;
 
   beforeAll(async () => {
-    const port = await freePort();
-    h = await startHarness({ PORT: String(port) });
+    // PORT=0: the links in the QR codes must name the port the service picked.
+    h = await startHarness();
     await runSteps(h.baseUrl, h.tokens, DEMO_STEPS);
     await waitForCatchUp(h.baseUrl);
     browser = await launchBrowser();
