@@ -30,13 +30,13 @@ import type { RouteContext } from './route.context';
  */
 
 /** GTIN (8, 12, 13 or 14 digits with its check digit), as in a Digital Link. */
-export const gtinParamsSchema = z.object({ gtin: gtinSchema });
+const gtinParamsSchema = z.object({ gtin: gtinSchema });
 
 /** GTIN and batch number, as in a Digital Link. */
 export const codeParamsSchema = gtinParamsSchema.extend({ batchNo: batchNoSchema });
 
 /** The same with one item's serial number (GS1 AI 21), as a serialised code carries it. */
-export const serialCodeParamsSchema = codeParamsSchema.extend({ serial: serialSchema });
+const serialCodeParamsSchema = codeParamsSchema.extend({ serial: serialSchema });
 
 const HTML = 'text/html; charset=utf-8';
 
@@ -93,7 +93,7 @@ const STATUS_RANK: Readonly<Record<ResolverView['status'], number>> = {
 };
 
 /** The view of every batch recorded under a GTIN. */
-export function productCodeView(gtin: string, infos: readonly CodeInfoRecord[]): ProductCodeView {
+function productCodeView(gtin: string, infos: readonly CodeInfoRecord[]): ProductCodeView {
   const first = infos[0];
   if (!first) throw new NotFoundError('CODE.NOT_FOUND', `no batch is recorded under GTIN ${gtin}`);
   const batches = [...infos]

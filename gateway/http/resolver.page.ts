@@ -128,6 +128,19 @@ ${failuresFirst(findings).map(findingRow).join('\n')}
 </table>`;
 }
 
+/** The large status banner at the top of a page, in its tone's colours. */
+function statusBanner(tone: string, zh: string, en: string): string {
+  return `<div class="status ${tone}" role="status">${escapeHtml(zh)}<small>${escapeHtml(en)}</small></div>`;
+}
+
+/** The facts under the banner, label and value per row; rows without a value are left out. */
+function factList(rows: readonly (readonly [string, string | undefined])[]): string {
+  const shown = rows.flatMap(([label, value]) =>
+    value === undefined ? [] : [`<dt>${label}</dt><dd>${escapeHtml(value)}</dd>`],
+  );
+  return `<dl>\n${shown.join('\n')}\n</dl>`;
+}
+
 /** The HTML page of one batch. */
 export function renderResolverPage(view: ResolverView): string {
   const status = STATUS_LABELS[view.status];
@@ -136,13 +149,14 @@ export function renderResolverPage(view: ResolverView): string {
   return page(
     `${productName} · ${view.batchNo}`,
     `<h1>${escapeHtml(productName)}</h1>
-<div class="status ${status.tone}" role="status">${escapeHtml(status.zh)}<small>${escapeHtml(status.en)}</small></div>
-<dl>
-<dt>产品 Product</dt><dd>${escapeHtml(view.product.code)}</dd>
-<dt>商品条码 GTIN</dt><dd>${escapeHtml(view.gtin)}</dd>
-<dt>批号 Batch</dt><dd>${escapeHtml(view.batchNo)}</dd>
-${view.serial === undefined ? '' : `<dt>序列号 Serial</dt><dd>${escapeHtml(view.serial)}</dd>\n`}<dt>企业 Company</dt><dd>${escapeHtml(view.product.companyId)}</dd>
-</dl>
+${statusBanner(status.tone, status.zh, status.en)}
+${factList([
+  ['产品 Product', view.product.code],
+  ['商品条码 GTIN', view.gtin],
+  ['批号 Batch', view.batchNo],
+  ['序列号 Serial', view.serial],
+  ['企业 Company', view.product.companyId],
+])}
 <h2>最新监督抽检结果 · Latest official findings</h2>
 ${findingsTable(view.findings)}
 <footer>链上凭证 Ledger anchor: 区块 block ${escapeHtml(block)} · 交易 tx ${escapeHtml(view.anchor.txId)}</footer>`,
@@ -191,12 +205,12 @@ export function renderProductPage(view: ProductCodeView): string {
   return page(
     productName,
     `<h1>${escapeHtml(productName)}</h1>
-<div class="status ${summary.tone}" role="status">${escapeHtml(summary.text)}<small>${escapeHtml(summary.small)}</small></div>
-<dl>
-<dt>产品 Product</dt><dd>${escapeHtml(view.product.code)}</dd>
-<dt>商品条码 GTIN</dt><dd>${escapeHtml(view.gtin)}</dd>
-<dt>企业 Company</dt><dd>${escapeHtml(view.product.companyId)}</dd>
-</dl>
+${statusBanner(summary.tone, summary.text, summary.small)}
+${factList([
+  ['产品 Product', view.product.code],
+  ['商品条码 GTIN', view.gtin],
+  ['企业 Company', view.product.companyId],
+])}
 <h2>批次 · Batches</h2>
 <table>
 <thead><tr><th>批号 Batch</th><th>状态 Status</th><th>不合格项目 Failed items</th></tr></thead>
